@@ -1,0 +1,25 @@
+"""revad: variational quantum circuits differentiated by reversible in-place adjoint."""
+
+from .ansatz import variational_circuit
+from .api import energy_fn, expectation, statevector, value_and_grad
+from .circuit import Circuit, Op
+from .errors import RevadError
+from .gates import GATES
+from .hamiltonian import Hamiltonian, heisenberg, tfim, xxz
+
+__all__ = [
+    "GATES",
+    "Circuit",
+    "Hamiltonian",
+    "Op",
+    "RevadError",
+    "energy_fn",
+    "expectation",
+    "heisenberg",
+    "statevector",
+    "tfim",
+    "value_and_grad",
+    "variational_circuit",
+    "xxz",
+]
+__version__ = "0.1.0"
