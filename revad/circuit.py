@@ -16,7 +16,7 @@ from .errors import RevadError
 from .gates import GATES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Op:
     """One gate application. ``param`` is a slot index or None; ``angle`` a fixed angle."""
 

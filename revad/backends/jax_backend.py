@@ -146,7 +146,7 @@ def compile_hamiltonian(h: Hamiltonian) -> PauliArrays:
 
 def _pick(v, k):
     """v[k] for a length-4 vector and an index array, as selects (fuses, no gather)."""
-    return jnp.where(k >= 2, jnp.where(k == 3, v[3], v[2]), jnp.where(k == 1, v[1], v[0]))
+    return jnp.where(k == 0, v[0], jnp.where(k == 1, v[1], jnp.where(k == 2, v[2], v[3])))
 
 
 def _apply(psi, a, b, m, coef_a, coef_b):
@@ -157,21 +157,31 @@ def _apply(psi, a, b, m, coef_a, coef_b):
     return _pick(coef_a, k) * psi + _pick(coef_b, k) * partner
 
 
-def _gate_at(op, theta_ext, cdtype):
-    """Per-gate data inside a scan: flip mask, kf, and U's coefficients."""
-    kind, a, b, slot, angle = op
-    theta = jnp.where(slot < theta_ext.shape[0] - 1, theta_ext[slot], angle.astype(theta_ext.dtype))
-    f = _angle_basis(theta).astype(cdtype)
-    coef_a = f @ jnp.asarray(_TA, cdtype)[kind]
-    coef_b = f @ jnp.asarray(_TB, cdtype)[kind]
-    kf = jnp.asarray(_KF, jnp.int32)[kind]
-    m = (((kf >> 1) & 1) << a) | ((kf & 1) << b)
-    return m, kf, coef_a, coef_b
+class Gates(NamedTuple):
+    """Per-gate kernel data for a whole circuit at given θ (computed vectorized)."""
+
+    a: jax.Array
+    b: jax.Array
+    m: jax.Array  # flip mask
+    coef_a: jax.Array  # (G, 4)
+    coef_b: jax.Array  # (G, 4)
 
 
-def _extend(theta):
-    """θ with one trailing slot for fixed-angle gates (so indexing never goes out of range)."""
-    return jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])
+def _gates(theta, ops: Ops, cdtype, inverse: bool = False) -> Gates:
+    """Coefficients of U (or U†) for every gate; per-gate scalar work stays out of the scan."""
+    theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])  # slot n_params: fixed
+    angle = jnp.where(ops.slot < theta.shape[0], theta_ext[ops.slot], ops.angle)
+    basis = _angle_basis(angle).astype(cdtype)  # (5, G)
+    ta, tb = jnp.asarray(_TA, cdtype), jnp.asarray(_TB, cdtype)
+    coef_a = sum(basis[i][:, None] * ta[:, i][ops.kind] for i in range(5))
+    coef_b = sum(basis[i][:, None] * tb[:, i][ops.kind] for i in range(5))
+    kf = jnp.asarray(_KF, jnp.int32)[ops.kind]
+    m = (((kf >> 1) & 1) << ops.a) | ((kf & 1) << ops.b)
+    if inverse:  # U†: A† = conj(A), B†[k] = conj(B[k ^ kf])
+        coef_a = jnp.conj(coef_a)
+        partner = jnp.arange(4)[None, :] ^ kf[:, None]
+        coef_b = jnp.conj(jnp.take_along_axis(coef_b, partner, axis=1))
+    return Gates(ops.a, ops.b, m, coef_a, coef_b)
 
 
 def _zero_state(n: int, cdtype):
@@ -179,13 +189,10 @@ def _zero_state(n: int, cdtype):
 
 
 def _forward(theta, ops: Ops, n: int, cdtype):
-    theta_ext = _extend(theta)
+    def step(psi, gate):
+        return _apply(psi, *gate), None
 
-    def step(psi, op):
-        m, _, coef_a, coef_b = _gate_at(op, theta_ext, cdtype)
-        return _apply(psi, op[1], op[2], m, coef_a, coef_b), None
-
-    return lax.scan(step, _zero_state(n, cdtype), tuple(ops))[0]
+    return lax.scan(step, _zero_state(n, cdtype), _gates(theta, ops, cdtype))[0]
 
 
 def _apply_hamiltonian(psi, ham: PauliArrays):
@@ -194,8 +201,9 @@ def _apply_hamiltonian(psi, ham: PauliArrays):
     def step(lam, term):
         x, z, w = term
         src = lax.iota(jnp.int32, psi.shape[0]) ^ x
-        sign = 1 - 2 * (lax.population_count(src & z) & 1)
-        return lam + (w * sign) * psi.at[src].get(mode="promise_in_bounds"), None
+        odd = (lax.population_count(src & z) & 1) == 1
+        partner = psi.at[src].get(mode="promise_in_bounds", unique_indices=True)
+        return lam + jnp.where(odd, -w, w) * partner, None
 
     terms = (ham.xmask, ham.zmask, ham.weight.astype(psi.dtype))
     return lax.scan(step, jnp.zeros_like(psi), terms)[0]
@@ -208,29 +216,26 @@ def _energy(psi, ham):
 def _sweep(theta, ops: Ops, ham: PauliArrays, psi):
     """Reverse sweep from the final state: returns (E, ∂E/∂θ, recovered initial state)."""
     cdtype = psi.dtype
-    theta_ext = _extend(theta)
+    n_params = theta.shape[0]
     lam = _apply_hamiltonian(psi, ham)
     energy = jnp.vdot(psi, lam).real
+    inverse = _gates(theta, ops, cdtype, inverse=True)
     gen_a, gen_b = jnp.asarray(_GA, cdtype), jnp.asarray(_GB, cdtype)
-    n_params = theta.shape[0]
 
-    def step(carry, op):
+    def step(carry, xs):
         psi, lam = carry
-        kind, a, b, slot, _ = op
-        m, kf, coef_a, coef_b = _gate_at(op, theta_ext, cdtype)
+        (a, b, m, inv_a, inv_b), kind, slot = xs
 
-        def grad():
-            p_psi = _apply(psi, a, b, m, gen_a[kind], gen_b[kind])
-            return jnp.vdot(lam, p_psi).imag
+        def grad():  # Im⟨λ|P|ψ⟩ at the point just after this gate
+            return jnp.vdot(lam, _apply(psi, a, b, m, gen_a[kind], gen_b[kind])).imag
 
         g = lax.cond(slot < n_params, grad, lambda: jnp.zeros((), theta.dtype))
-        inv_a = jnp.conj(coef_a)
-        inv_b = jnp.conj(coef_b[jnp.arange(4) ^ kf])
         psi = _apply(psi, a, b, m, inv_a, inv_b)
         lam = _apply(lam, a, b, m, inv_a, inv_b)
         return (psi, lam), g.astype(theta.dtype)
 
-    (psi0, _), gs = lax.scan(step, (psi, lam), tuple(ops), reverse=True)
+    xs = (inverse, ops.kind, ops.slot)
+    (psi0, _), gs = lax.scan(step, (psi, lam), xs, reverse=True)
     grad = jnp.zeros(n_params + 1, theta.dtype).at[ops.slot].add(gs)[:n_params]
     return energy, grad, psi0
 
