@@ -14,6 +14,7 @@ from .hamiltonian import Hamiltonian
 BACKENDS = {
     "numpy": "revad.backends.numpy_backend",
     "jax": "revad.backends.jax_backend",
+    "yao": "revad.backends.yao_backend",
 }
 METHODS = ("adjoint", "tape")
 DTYPES = ("complex128", "complex64")
