@@ -69,7 +69,7 @@ class Circuit:
         if name not in GATES:
             raise RevadError(f"unknown gate {name!r}; known gates: {', '.join(GATES)}")
         gate = GATES[name]
-        qubits = (qubits,) if isinstance(qubits, numbers.Integral) else tuple(qubits)
+        qubits = tuple(qubits) if isinstance(qubits, (tuple, list)) else (qubits,)
         if len(qubits) != gate.n_qubits:
             raise RevadError(f"gate {name!r} acts on {gate.n_qubits} qubit(s), got {qubits}")
         qubits = tuple(self._qubit(q) for q in qubits)

@@ -1,0 +1,150 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from jax.extend.core import jaxprs_in_params
+
+import revad
+from revad.backends import jax_backend
+from tests.reference import (
+    dense_energy,
+    dense_state,
+    finite_difference,
+    random_circuit,
+    random_hamiltonian,
+)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_statevector_matches_dense(seed):
+    rng = np.random.default_rng(seed)
+    c = random_circuit(4, 40, rng)
+    theta = rng.uniform(-np.pi, np.pi, c.n_params)
+    np.testing.assert_allclose(revad.statevector(c, theta), dense_state(c, theta), atol=1e-13)
+
+
+@pytest.mark.parametrize("name", list(revad.GATES))
+def test_every_gate_on_every_qubit_order(name):
+    rng = np.random.default_rng(7)
+    gate = revad.GATES[name]
+    for qubits in [(2,), (0,)] if gate.n_qubits == 1 else [(0, 2), (2, 0), (1, 2), (2, 1)]:
+        c = revad.Circuit(3)
+        for q in range(3):
+            c.ry(q, angle=float(rng.uniform(0, 3)))
+            c.rz(q, angle=float(rng.uniform(0, 3)))
+        c.add(name, qubits, **({"angle": 0.83} if gate.parametric else {}))
+        np.testing.assert_allclose(revad.statevector(c), dense_state(c, []), atol=1e-14)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_gradients_agree_adjoint_tape_numpy_fd(seed):
+    rng = np.random.default_rng(seed)
+    c = random_circuit(4, 45, rng)
+    h = random_hamiltonian(4, 8, rng)
+    theta = rng.uniform(-np.pi, np.pi, c.n_params)
+    e_adj, g_adj, drift = revad.value_and_grad(c, h, theta, return_drift=True)
+    e_tape, g_tape = revad.value_and_grad(c, h, theta, method="tape")
+    e_np, g_np = revad.value_and_grad(c, h, theta, backend="numpy")
+    fd = finite_difference(lambda t: dense_energy(c, h, t), theta)
+    e_ref = dense_energy(c, h, theta)
+    for e in (e_adj, e_tape, e_np):
+        assert np.isclose(e, e_ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(g_adj, g_tape, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(g_adj, g_np, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(g_adj, fd, rtol=0, atol=1e-8)
+    assert drift < 1e-12
+
+
+def test_standard_problem_adjoint_vs_tape_and_drift():
+    c = revad.variational_circuit(6, 40)
+    h = revad.heisenberg(6)
+    theta = np.random.default_rng(0).uniform(0, 2 * np.pi, c.n_params)
+    e, g, drift = revad.value_and_grad(c, h, theta, return_drift=True)
+    e_tape, g_tape = revad.value_and_grad(c, h, theta, method="tape")
+    assert np.isclose(e, e_tape, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(g, g_tape, rtol=0, atol=1e-11)
+    assert drift < 1e-12  # 1,206 gates uncomputed; complex128 round-off only
+
+
+def test_complex64_drift_and_accuracy_are_measured():
+    c = revad.variational_circuit(6, 40)
+    h = revad.heisenberg(6)
+    theta = np.random.default_rng(0).uniform(0, 2 * np.pi, c.n_params)
+    e64, g64, drift64 = revad.value_and_grad(c, h, theta, dtype="complex64", return_drift=True)
+    e128, g128 = revad.value_and_grad(c, h, theta)
+    assert drift64 < 1e-4
+    assert abs(e64 - e128) < 1e-4
+    np.testing.assert_allclose(g64, g128, rtol=0, atol=1e-3)
+
+
+def test_energy_fn_uses_the_custom_backward():
+    c = revad.variational_circuit(4, 3)
+    h = revad.heisenberg(4)
+    theta = jnp.asarray(np.random.default_rng(1).normal(size=c.n_params))
+    f = revad.energy_fn(c, h)
+    before = jax_backend.BACKWARD_TRACES
+    g = jax.grad(f)(theta)
+    assert jax_backend.BACKWARD_TRACES == before + 1
+    np.testing.assert_allclose(g, revad.value_and_grad(c, h, theta)[1], rtol=0, atol=1e-12)
+
+
+def _largest_intermediate(jaxpr) -> int:
+    """Largest array (in elements) produced anywhere in a jaxpr, sub-jaxprs included."""
+    largest = 0
+    for eqn in jaxpr.eqns:
+        for var in eqn.outvars:
+            largest = max(largest, int(np.prod(getattr(var.aval, "shape", ()))))
+        for sub in jaxprs_in_params(eqn.params):
+            largest = max(largest, _largest_intermediate(sub))
+    return largest
+
+
+def test_adjoint_keeps_no_tape_of_states():
+    n, nlayer = 5, 20
+    c = revad.variational_circuit(n, nlayer)
+    h = revad.heisenberg(n)
+    theta = jnp.zeros(c.n_params)
+    n_gates = len(c)
+    adjoint = jax.make_jaxpr(jax.grad(revad.energy_fn(c, h)))(theta).jaxpr
+    tape = jax.make_jaxpr(jax.grad(revad.energy_fn(c, h, method="tape")))(theta).jaxpr
+    assert _largest_intermediate(tape) >= n_gates * 2**n  # the stored states
+    assert _largest_intermediate(adjoint) < 16 * max(n_gates, 2**n)  # per-gate scalars only
+
+
+def _count_eqns(jaxpr) -> int:
+    return sum(1 + sum(_count_eqns(s) for s in jaxprs_in_params(e.params)) for e in jaxpr.eqns)
+
+
+def test_traced_program_does_not_grow_with_depth():
+    h = revad.heisenberg(4)
+
+    def size(nlayer):
+        c = revad.variational_circuit(4, nlayer)
+        f = jax.grad(revad.energy_fn(c, h))
+        return _count_eqns(jax.make_jaxpr(f)(jnp.zeros(c.n_params)).jaxpr)
+
+    assert size(2) == size(200)
+
+
+def test_energy_fn_composes_with_jit_vmap_grad():
+    c = revad.variational_circuit(3, 2)
+    h = revad.tfim(3, 0.7)
+    f = revad.energy_fn(c, h)
+    thetas = jnp.asarray(np.random.default_rng(2).normal(size=(5, c.n_params)))
+    batched = jax.jit(jax.vmap(f))(thetas)
+    expected = [revad.expectation(c, h, np.asarray(t)) for t in thetas]
+    np.testing.assert_allclose(batched, expected, rtol=0, atol=1e-12)
+    grads = jax.jit(jax.vmap(jax.grad(f)))(thetas)
+    for t, g in zip(thetas, grads, strict=True):
+        np.testing.assert_allclose(g, revad.value_and_grad(c, h, t)[1], rtol=0, atol=1e-12)
+    # chain rule through a function of the energy
+    loss = jax.grad(lambda t: jnp.sin(f(t)) ** 2)(thetas[0])
+    e, g = revad.value_and_grad(c, h, thetas[0])
+    np.testing.assert_allclose(loss, 2 * np.sin(e) * np.cos(e) * g, rtol=0, atol=1e-12)
+
+
+def test_energy_fn_checks_shape():
+    c = revad.variational_circuit(3, 1)
+    f = revad.energy_fn(c, revad.heisenberg(3))
+    with pytest.raises(revad.RevadError, match="shape"):
+        f(jnp.zeros(c.n_params + 1))

@@ -1,0 +1,83 @@
+"""Independent dense references for tests: full matrices built bit by bit."""
+
+import numpy as np
+
+import revad
+from revad.gates import GATES
+
+
+def embed(local: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
+    """Full 2^n matrix of a local gate; local index k = Σ bit(qubits[i]) << (len-1-i)."""
+    dim = 2**n
+    full = np.zeros((dim, dim), dtype=complex)
+    width = len(qubits)
+    for j in range(dim):
+        l = sum(((j >> q) & 1) << (width - 1 - i) for i, q in enumerate(qubits))
+        for k in range(2**width):
+            i_ = j
+            for pos, q in enumerate(qubits):
+                bit = (k >> (width - 1 - pos)) & 1
+                i_ = (i_ & ~(1 << q)) | (bit << q)
+            full[i_, j] = local[k, l]
+    return full
+
+
+def dense_unitary(circuit: revad.Circuit, theta) -> np.ndarray:
+    n = circuit.n_qubits
+    u = np.eye(2**n, dtype=complex)
+    for op in circuit.ops:
+        angle = op.angle if op.param is None else theta[op.param]
+        local = GATES[op.name].matrix(0.0 if angle is None else angle)
+        u = embed(local, op.qubits, n) @ u
+    return u
+
+
+def dense_state(circuit: revad.Circuit, theta) -> np.ndarray:
+    return dense_unitary(circuit, theta)[:, 0]
+
+
+def dense_energy(circuit, h: revad.Hamiltonian, theta) -> float:
+    psi = dense_state(circuit, theta)
+    return float(np.vdot(psi, h.to_dense(circuit.n_qubits) @ psi).real)
+
+
+def finite_difference(f, theta, eps=1e-5) -> np.ndarray:
+    """Central differences of a scalar function."""
+    grad = np.zeros(len(theta))
+    for i in range(len(theta)):
+        step = np.zeros(len(theta))
+        step[i] = eps
+        grad[i] = (f(theta + step) - f(theta - step)) / (2 * eps)
+    return grad
+
+
+def random_circuit(n: int, n_gates: int, rng) -> revad.Circuit:
+    """Every gate of revad's set at least once, with new, shared and fixed parameters."""
+    c = revad.Circuit(n)
+    names = list(GATES) + list(rng.choice(list(GATES), size=max(n_gates - len(GATES), 0)))
+    rng.shuffle(names)
+    for name in names:
+        gate = GATES[name]
+        qubits = tuple(int(q) for q in rng.choice(n, size=gate.n_qubits, replace=False))
+        if not gate.parametric:
+            c.add(name, qubits)
+            continue
+        choice = rng.integers(3) if c.n_params else 0
+        if choice == 0:
+            c.add(name, qubits)
+        elif choice == 1:
+            c.add(name, qubits, param=int(rng.integers(c.n_params)))
+        else:
+            c.add(name, qubits, angle=float(rng.uniform(-np.pi, np.pi)))
+    return c
+
+
+def random_hamiltonian(n: int, n_terms: int, rng) -> revad.Hamiltonian:
+    terms = []
+    for _ in range(n_terms):
+        k = int(rng.integers(1, n + 1))
+        qubits = rng.choice(n, size=k, replace=False)
+        terms.append(
+            (float(rng.normal()), [(str(rng.choice(list("IXYZ"))), int(q)) for q in qubits])
+        )
+    return revad.Hamiltonian(terms, n_qubits=n)

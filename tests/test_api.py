@@ -1,0 +1,87 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import revad
+from revad import RevadError
+
+
+@pytest.fixture
+def problem():
+    c = revad.Circuit(2)
+    c.rx(0)
+    c.cnot(0, 1)
+    c.ry(1)
+    return c, revad.Hamiltonian([(0.5, [("Z", 0), ("Z", 1)]), (-1.0, [("X", 1)])])
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+def test_public_contract_returns_numpy_types(problem, backend):
+    c, h = problem
+    theta = np.array([0.3, -0.4])
+    psi = revad.statevector(c, theta, backend=backend)
+    assert isinstance(psi, np.ndarray) and psi.shape == (4,) and psi.dtype == np.complex128
+    e = revad.expectation(c, h, theta, backend=backend)
+    assert isinstance(e, float)
+    e2, g = revad.value_and_grad(c, h, theta, backend=backend)
+    assert isinstance(e2, float) and isinstance(g, np.ndarray) and g.shape == (2,)
+    assert e == pytest.approx(e2, abs=1e-14)
+
+
+@pytest.mark.parametrize(
+    "theta, match",
+    [
+        (np.zeros(3), "this circuit has 2 parameters"),
+        (np.zeros((2, 1)), "shape"),
+        (np.array([0.1, np.nan]), "NaN or inf \\(first at index 1\\)"),
+        (np.array([np.inf, 0.0]), "NaN or inf"),
+        (np.array([0.1, 0.2j]), "must be real"),
+        (["a", "b"], "real numbers"),
+    ],
+)
+def test_bad_theta(problem, theta, match):
+    c, h = problem
+    with pytest.raises(RevadError, match=match):
+        revad.value_and_grad(c, h, theta)
+
+
+def test_bad_names(problem):
+    c, h = problem
+    theta = np.zeros(2)
+    with pytest.raises(RevadError, match="unknown backend 'torch'"):
+        revad.expectation(c, h, theta, backend="torch")
+    with pytest.raises(RevadError, match="unknown method 'forward'"):
+        revad.value_and_grad(c, h, theta, method="forward")
+    with pytest.raises(RevadError, match="needs backend 'jax'"):
+        revad.value_and_grad(c, h, theta, backend="numpy", method="tape")
+    with pytest.raises(RevadError, match="dtype must be one of"):
+        revad.statevector(c, theta, dtype="float32")
+
+
+def test_hamiltonian_larger_than_circuit(problem):
+    c, _ = problem
+    with pytest.raises(RevadError, match="acts on 3 qubits but the circuit has 2"):
+        revad.expectation(c, revad.heisenberg(3), np.zeros(2))
+
+
+def test_circuit_without_parameters_needs_no_theta():
+    c = revad.Circuit(1)
+    c.h(0)
+    np.testing.assert_allclose(revad.statevector(c), [2**-0.5, 2**-0.5], atol=1e-15)
+    assert revad.expectation(c, revad.Hamiltonian([(1.0, [("X", 0)])])) == pytest.approx(1.0)
+
+
+def test_complex128_without_flipping_global_x64():
+    """With x64 off globally, revad still computes in complex128 and leaves the flag off."""
+    code = (
+        "import jax, numpy as np, revad\n"
+        "c = revad.variational_circuit(3, 2)\n"
+        "psi = revad.statevector(c, np.full(c.n_params, 0.1))\n"
+        "assert psi.dtype == np.complex128, psi.dtype\n"
+        "assert abs(np.vdot(psi, psi) - 1) < 1e-14\n"
+        "assert not jax.config.jax_enable_x64\n"
+        "assert jax.numpy.zeros(1).dtype == np.float32\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
