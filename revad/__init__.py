@@ -1,11 +1,12 @@
 """revad: variational quantum circuits differentiated by reversible in-place adjoint."""
 
-from .ansatz import variational_circuit
+from .ansatz import hardware_efficient, variational_circuit
 from .api import energy_fn, expectation, statevector, value_and_grad
 from .circuit import Circuit, Op
 from .errors import RevadError
 from .gates import GATES
 from .hamiltonian import Hamiltonian, heisenberg, tfim, xxz
+from .train import train
 
 __all__ = [
     "GATES",
@@ -15,11 +16,13 @@ __all__ = [
     "RevadError",
     "energy_fn",
     "expectation",
+    "hardware_efficient",
     "heisenberg",
     "statevector",
     "tfim",
     "value_and_grad",
     "variational_circuit",
     "xxz",
+    "train",
 ]
 __version__ = "0.1.0"

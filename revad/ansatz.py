@@ -13,18 +13,27 @@ def _cnot_ring(c: Circuit) -> None:
         c.cnot(i, (i + 1) % n)
 
 
-def variational_circuit(n: int, nlayer: int) -> Circuit:
+def _start(n: int, prepare) -> Circuit:
+    """A circuit that first flips the qubits in ``prepare`` (e.g. a Hartree-Fock state)."""
+    c = Circuit(n)
+    for q in prepare:
+        c.x(q)
+    return c
+
+
+def variational_circuit(n: int, nlayer: int, prepare=()) -> Circuit:
     """Yao's ``EasyBuild.variational_circuit(n, nlayer)``, gate for gate.
 
     For ``i in 0..nlayer``: if ``i > 0`` a CNOT ring on pairs ``(i, i+1 mod n)``; then a
     rotation layer on every qubit (first ``Rx Rz``, middle ``Rz Rx Rz``, last ``Rz Rx``;
-    a single layer is just ``Rx``). ``n*(3*nlayer+1)`` parameters.
+    a single layer is just ``Rx``). ``n*(3*nlayer+1)`` parameters. ``prepare``: qubits
+    flipped by X gates before the ansatz (default none: start from |0…0⟩).
     """
     n = _check_int(n, "n")
     nlayer = _check_int(nlayer, "nlayer")
     if n < 1 or nlayer < 0:
         raise RevadError(f"variational_circuit needs n >= 1 and nlayer >= 0, got {n}, {nlayer}")
-    c = Circuit(n)
+    c = _start(n, prepare)
     for i in range(nlayer + 1):
         if i > 0:
             _cnot_ring(c)
@@ -40,3 +49,26 @@ def variational_circuit(n: int, nlayer: int) -> Circuit:
             for r in rots:
                 c.add(r, q)
     return c
+
+
+def hardware_efficient(n: int, nlayer: int, prepare=()) -> Circuit:
+    """Ry·Rz on every qubit, then ``nlayer`` times (CNOT chain 0→1→…→n-1, Ry·Rz layer).
+
+    ``2n(nlayer+1)`` parameters; linear (not ring) entanglement, as on hardware.
+    """
+    n = _check_int(n, "n")
+    nlayer = _check_int(nlayer, "nlayer")
+    if n < 1 or nlayer < 0:
+        raise RevadError(f"hardware_efficient needs n >= 1 and nlayer >= 0, got {n}, {nlayer}")
+    c = _start(n, prepare)
+    for i in range(nlayer + 1):
+        if i > 0:
+            for q in range(n - 1):
+                c.cnot(q, q + 1)
+        for q in range(n):
+            c.ry(q)
+            c.rz(q)
+    return c
+
+
+ANSATZE = {"variational": variational_circuit, "hardware-efficient": hardware_efficient}
