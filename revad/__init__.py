@@ -6,6 +6,7 @@ from .circuit import Circuit, Op
 from .errors import RevadError
 from .gates import GATES
 from .hamiltonian import Hamiltonian, heisenberg, tfim, xxz
+from .hamiltonian_io import load_hamiltonian, molecule_info, save_hamiltonian
 from .train import train
 
 __all__ = [
@@ -18,6 +19,9 @@ __all__ = [
     "expectation",
     "hardware_efficient",
     "heisenberg",
+    "load_hamiltonian",
+    "molecule_info",
+    "save_hamiltonian",
     "statevector",
     "tfim",
     "value_and_grad",

@@ -6,24 +6,32 @@ never a torn one.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[object], None], binary: bool) -> None:
-    """Call ``write(f)`` on a temporary file in ``path``'s folder, then ``os.replace`` it."""
+    """Call ``write(f)`` on a temporary file in ``path``'s folder, then ``os.replace`` it.
+
+    The new file keeps the old one's permissions (0644 for a new file).
+    """
     path = Path(path)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as f:
+        kwargs = {} if binary else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, "wb" if binary else "w", **kwargs) as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 

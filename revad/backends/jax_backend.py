@@ -32,8 +32,9 @@ from jax import lax
 
 from ..circuit import Circuit
 from ..errors import RevadError
-from ..gates import GATE_NAMES, GATES, GateDef
+from ..gates import GATES, GateDef
 from ..hamiltonian import Hamiltonian
+from .fusion import BLOCK, BLOCK_SIZE, GATE, Program, compile_program
 
 MAX_QUBITS = 30  # int32 basis indices
 
@@ -79,11 +80,14 @@ def _fit(values: np.ndarray, samples: np.ndarray) -> np.ndarray:
     return coef
 
 
+_IDENTITY = GateDef("identity", 1, lambda theta=0.0: np.eye(2, dtype=complex))
+_TABLE_GATES = {**GATES, "identity": _IDENTITY}
+
+
 def _build_tables():
     samples = 4 * np.pi * np.arange(8) / 8
     ta, tb, ga, gb, kfs = [], [], [], [], []
-    for name in GATE_NAMES:
-        gate = GATES[name]
+    for gate in _TABLE_GATES.values():
         mats = [_local4(gate, gate.matrix(t)) for t in samples]
         gen = _local4(gate, gate.generator) if gate.parametric else np.zeros((4, 4))
         kf = _flip_kind(mats + [gen])
@@ -98,7 +102,7 @@ def _build_tables():
 
 
 _TA, _TB, _GA, _GB, _KF = _build_tables()
-_KIND = {name: i for i, name in enumerate(GATE_NAMES)}
+_KIND = {name: i for i, name in enumerate(_TABLE_GATES)}
 
 
 class Ops(NamedTuple):
@@ -213,53 +217,238 @@ def _energy(psi, ham):
     return jnp.vdot(psi, _apply_hamiltonian(psi, ham)).real
 
 
-def _sweep(theta, ops: Ops, ham: PauliArrays, psi):
+# ---------------------------------------------------------------------------------
+# Fused program (revad.backends.fusion): what the adjoint, statevector and expectation run.
+
+
+jax.tree_util.register_dataclass(
+    Program,
+    data_fields=[
+        "step_type",
+        "a",
+        "b",
+        "kind",
+        "slot",
+        "angle",
+        "perm",
+        "perm_forward",
+        "perm_backward",
+    ],
+    meta_fields=["n_qubits"],
+)
+
+
+def compile_fused(circuit: Circuit) -> Program:
+    """Circuit → fused :class:`Program` (cached on the circuit until it grows)."""
+    cached = getattr(circuit, "_jax_program", None)
+    if cached is not None and cached[0] == len(circuit.ops):
+        return cached[1]
+    program = compile_program(circuit, _KIND)
+    circuit._jax_program = (len(circuit.ops), program)
+    return program
+
+
+def _mat2(coef_a, coef_b):
+    """2x2 matrices from one-qubit table coefficients (local indices 0 and 3)."""
+    return jnp.stack(
+        [
+            jnp.stack([coef_a[..., 0], coef_b[..., 0]], -1),
+            jnp.stack([coef_b[..., 3], coef_a[..., 3]], -1),
+        ],
+        -2,
+    )
+
+
+def _dagger(u):
+    return jnp.conj(jnp.swapaxes(u, -1, -2))
+
+
+class Steps(NamedTuple):
+    """Per-step kernel data of a program at given θ (computed vectorized, outside the scan)."""
+
+    branch: jax.Array  # q for a block on qubit q, n for a generic gate, n + 1 for a permutation
+    a: jax.Array
+    b: jax.Array
+    m: jax.Array
+    coef_a: jax.Array  # (S, 4): U (or U†); a block's 2x2 matrix sits at local indices 0, 3
+    coef_b: jax.Array
+    perm: jax.Array
+
+
+def _steps(theta, program: Program, cdtype, inverse: bool):
+    """Fused coefficients for every step, and for the backward pass the block gradients'
+    ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i)."""
+    n = program.n_qubits
+    n_params = theta.shape[0]
+    theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])
+    angle = jnp.where(program.slot < n_params, theta_ext[program.slot], program.angle)
+    basis = _angle_basis(angle).astype(cdtype)  # (5, S, K)
+    ta, tb = jnp.asarray(_TA, cdtype), jnp.asarray(_TB, cdtype)
+    coef_a = sum(basis[i][..., None] * ta[:, i][program.kind] for i in range(5))  # (S, K, 4)
+    coef_b = sum(basis[i][..., None] * tb[:, i][program.kind] for i in range(5))
+    mats = _mat2(coef_a, coef_b)  # (S, K, 2, 2), meaningful for blocks
+    fused = mats[:, 0]
+    for k in range(1, BLOCK_SIZE):
+        fused = mats[:, k] @ fused
+    is_block = program.step_type == BLOCK
+    # generic gates: first entry of each step; blocks: the fused 2x2 at local indices 0, 3
+    zero = jnp.zeros_like(fused[:, 0, 0])
+    block_a = jnp.stack([fused[:, 0, 0], zero, zero, fused[:, 1, 1]], -1)
+    block_b = jnp.stack([fused[:, 0, 1], zero, zero, fused[:, 1, 0]], -1)
+    gate_a, gate_b = coef_a[:, 0], coef_b[:, 0]
+    kf = jnp.asarray(_KF, jnp.int32)[program.kind[:, 0]]
+    if inverse:
+        gate_a = jnp.conj(gate_a)
+        partner = jnp.arange(4)[None, :] ^ kf[:, None]
+        gate_b = jnp.conj(jnp.take_along_axis(gate_b, partner, axis=1))
+        block_a, block_b = jnp.conj(block_a), jnp.conj(block_b[:, ::-1])  # U† = conj(U)ᵀ
+    m = (((kf >> 1) & 1) << program.a) | ((kf & 1) << program.b)
+    branch = jnp.where(is_block, program.a, n + program.step_type - GATE)
+    steps = Steps(
+        branch,
+        program.a,
+        program.b,
+        m,
+        jnp.where(is_block[:, None], block_a, gate_a),
+        jnp.where(is_block[:, None], block_b, gate_b),
+        program.perm,
+    )
+    if not inverse:
+        return steps
+    gens = _mat2(jnp.asarray(_GA, cdtype), jnp.asarray(_GB, cdtype))[program.kind]
+    after = jnp.broadcast_to(jnp.eye(2, dtype=cdtype), fused.shape)  # V_i, built backwards
+    q = [None] * BLOCK_SIZE
+    for k in reversed(range(BLOCK_SIZE)):
+        q[k] = after @ gens[:, k] @ _dagger(after)
+        after = after @ mats[:, k]
+    return steps, jnp.stack(q, axis=1)
+
+
+def _apply_block(psi, q: int, n: int, u):
+    """2x2 matrix on qubit q (static): contiguous slices, no gather."""
+    v = psi.reshape(2 ** (n - q - 1), 2, 2**q)
+    v0, v1 = v[:, 0], v[:, 1]
+    return jnp.stack([u[0, 0] * v0 + u[0, 1] * v1, u[1, 0] * v0 + u[1, 1] * v1], 1).reshape(-1)
+
+
+def _cross_density(psi, lam, q: int, n: int):
+    """R = Tr_{others}(|ψ⟩⟨λ|) on qubit q: R[a, b] = Σ ψ[a, rest] conj(λ[b, rest])."""
+    v = psi.reshape(2 ** (n - q - 1), 2, 2**q)
+    w = jnp.conj(lam.reshape(2 ** (n - q - 1), 2, 2**q))
+    return jnp.stack(
+        [
+            jnp.stack([jnp.sum(v[:, 0] * w[:, 0]), jnp.sum(v[:, 0] * w[:, 1])]),
+            jnp.stack([jnp.sum(v[:, 1] * w[:, 0]), jnp.sum(v[:, 1] * w[:, 1])]),
+        ]
+    )
+
+
+def _permute(psi, rows, n: int):
+    """(Pψ)[j] = ψ[src(j)] with source bit i = parity(j & rows[i])."""
+    j = lax.iota(jnp.int32, psi.shape[0])
+    src = sum(((lax.population_count(j & rows[i]) & 1) << i) for i in range(n))
+    return psi.at[src].get(mode="promise_in_bounds", unique_indices=True)
+
+
+def _fused_forward(theta, program: Program, cdtype):
+    n = program.n_qubits
+    rows = jnp.asarray(program.perm_forward)
+    blocks = [
+        partial(lambda q, psi, x: _apply_block(psi, q, n, _mat2(x[3], x[4])), q) for q in range(n)
+    ]
+
+    def generic(psi, x):
+        return _apply(psi, x[0], x[1], x[2], x[3], x[4])
+
+    def permute(psi, x):
+        return _permute(psi, rows[x[5]], n)
+
+    def step(psi, s: Steps):
+        x = (s.a, s.b, s.m, s.coef_a, s.coef_b, s.perm)
+        return lax.switch(s.branch, blocks + [generic, permute], psi, x), None
+
+    return lax.scan(step, _zero_state(n, cdtype), _steps(theta, program, cdtype, False))[0]
+
+
+def _sweep(theta, program: Program, ham: PauliArrays, psi):
     """Reverse sweep from the final state: returns (E, ∂E/∂θ, recovered initial state)."""
+    n = program.n_qubits
     cdtype = psi.dtype
     n_params = theta.shape[0]
     lam = _apply_hamiltonian(psi, ham)
     energy = jnp.vdot(psi, lam).real
-    inverse = _gates(theta, ops, cdtype, inverse=True)
+    steps, q_mats = _steps(theta, program, cdtype, True)
     gen_a, gen_b = jnp.asarray(_GA, cdtype), jnp.asarray(_GB, cdtype)
+    rows = jnp.asarray(program.perm_backward)
+    none = jnp.zeros((2, 2), cdtype), jnp.zeros((), theta.dtype)
+
+    def block(q, psi, lam, x):
+        u = _mat2(x.coef_a, x.coef_b)
+        r = _cross_density(psi, lam, q, n)
+        return _apply_block(psi, q, n, u), _apply_block(lam, q, n, u), r, none[1]
+
+    def generic(psi, lam, x):
+        kind = x.kind
+
+        def grad():  # Im⟨λ|P|ψ⟩ just after the gate
+            p_psi = _apply(psi, x.a, x.b, x.m, gen_a[kind], gen_b[kind])
+            return jnp.vdot(lam, p_psi).imag.astype(theta.dtype)
+
+        g = lax.cond(x.slot < n_params, grad, lambda: none[1])
+        args = (x.a, x.b, x.m, x.coef_a, x.coef_b)
+        return _apply(psi, *args), _apply(lam, *args), none[0], g
+
+    def permute(psi, lam, x):
+        return _permute(psi, rows[x.perm], n), _permute(lam, rows[x.perm], n), *none
+
+    branches = [partial(block, q) for q in range(n)] + [generic, permute]
 
     def step(carry, xs):
         psi, lam = carry
-        (a, b, m, inv_a, inv_b), kind, slot = xs
+        s, kind, slot, q_mat = xs
+        x = _BackStep(s.a, s.b, s.m, s.coef_a, s.coef_b, s.perm, kind[0], slot[0])
+        psi, lam, r, g = lax.switch(s.branch, branches, psi, lam, x)
+        block_grads = jnp.einsum("kab,ba->k", q_mat, r).imag.astype(theta.dtype)
+        grads = jnp.where(s.branch < n, block_grads, jnp.zeros_like(block_grads).at[0].set(g))
+        return (psi, lam), grads
 
-        def grad():  # Im⟨λ|P|ψ⟩ at the point just after this gate
-            return jnp.vdot(lam, _apply(psi, a, b, m, gen_a[kind], gen_b[kind])).imag
+    xs = (steps, program.kind, program.slot, q_mats)
+    (psi0, _), grads = lax.scan(step, (psi, lam), xs, reverse=True)
+    grad = jnp.zeros(n_params + 1, theta.dtype).at[program.slot.reshape(-1)].add(grads.reshape(-1))
+    return energy, grad[:n_params], psi0
 
-        g = lax.cond(slot < n_params, grad, lambda: jnp.zeros((), theta.dtype))
-        psi = _apply(psi, a, b, m, inv_a, inv_b)
-        lam = _apply(lam, a, b, m, inv_a, inv_b)
-        return (psi, lam), g.astype(theta.dtype)
 
-    xs = (inverse, ops.kind, ops.slot)
-    (psi0, _), gs = lax.scan(step, (psi, lam), xs, reverse=True)
-    grad = jnp.zeros(n_params + 1, theta.dtype).at[ops.slot].add(gs)[:n_params]
-    return energy, grad, psi0
+class _BackStep(NamedTuple):
+    a: jax.Array
+    b: jax.Array
+    m: jax.Array
+    coef_a: jax.Array
+    coef_b: jax.Array
+    perm: jax.Array
+    kind: jax.Array
+    slot: jax.Array
 
 
 # ---------------------------------------------------------------------------------
-# Jitted entry points (compiled once per (n, number of gates, params, terms, dtype)).
+# Jitted entry points (compiled once per (n, number of steps, params, terms, dtype)).
 
 BACKWARD_TRACES = 0  # incremented each time the custom backward pass is traced
 
 
-@partial(jax.jit, static_argnames=("n", "cdtype"))
-def _statevector(theta, ops, n, cdtype):
-    return _forward(theta, ops, n, cdtype)
+@partial(jax.jit, static_argnames=("cdtype",))
+def _statevector(theta, program, cdtype):
+    return _fused_forward(theta, program, cdtype)
 
 
-@partial(jax.jit, static_argnames=("n", "cdtype"))
-def _expectation(theta, ops, ham, n, cdtype):
-    return _energy(_forward(theta, ops, n, cdtype), ham)
+@partial(jax.jit, static_argnames=("cdtype",))
+def _expectation(theta, program, ham, cdtype):
+    return _energy(_fused_forward(theta, program, cdtype), ham)
 
 
-@partial(jax.jit, static_argnames=("n", "cdtype"))
-def _adjoint_value_and_grad(theta, ops, ham, n, cdtype):
-    energy, grad, psi0 = _sweep(theta, ops, ham, _forward(theta, ops, n, cdtype))
-    drift = jnp.linalg.norm(psi0 - _zero_state(n, cdtype))
+@partial(jax.jit, static_argnames=("cdtype",))
+def _adjoint_value_and_grad(theta, program, ham, cdtype):
+    energy, grad, psi0 = _sweep(theta, program, ham, _fused_forward(theta, program, cdtype))
+    drift = jnp.linalg.norm(psi0 - _zero_state(program.n_qubits, cdtype))
     return energy, grad, drift
 
 
@@ -284,9 +473,7 @@ def statevector(circuit: Circuit, theta: np.ndarray, dtype=np.complex128) -> np.
     _check_size(circuit.n_qubits)
     cdtype, rdtype = _dtypes(dtype)
     with jax.enable_x64(cdtype == np.complex128):
-        psi = _statevector(
-            jnp.asarray(theta, rdtype), compile_circuit(circuit), circuit.n_qubits, cdtype
-        )
+        psi = _statevector(jnp.asarray(theta, rdtype), compile_fused(circuit), cdtype)
         return np.asarray(psi)
 
 
@@ -294,14 +481,8 @@ def expectation(circuit: Circuit, h: Hamiltonian, theta, dtype=np.complex128) ->
     _check_size(circuit.n_qubits)
     cdtype, rdtype = _dtypes(dtype)
     with jax.enable_x64(cdtype == np.complex128):
-        energy = _expectation(
-            jnp.asarray(theta, rdtype),
-            compile_circuit(circuit),
-            compile_hamiltonian(h),
-            circuit.n_qubits,
-            cdtype,
-        )
-        return float(energy)
+        theta = jnp.asarray(theta, rdtype)
+        return float(_expectation(theta, compile_fused(circuit), compile_hamiltonian(h), cdtype))
 
 
 def value_and_grad(
@@ -311,17 +492,14 @@ def value_and_grad(
     _check_size(circuit.n_qubits)
     cdtype, rdtype = _dtypes(dtype)
     with jax.enable_x64(cdtype == np.complex128):
-        args = (
-            jnp.asarray(theta, rdtype),
-            compile_circuit(circuit),
-            compile_hamiltonian(h),
-            circuit.n_qubits,
-            cdtype,
-        )
+        theta = jnp.asarray(theta, rdtype)
+        ham = compile_hamiltonian(h)
         if method == "adjoint":
-            energy, grad, drift = _adjoint_value_and_grad(*args)
+            program = compile_fused(circuit)
+            energy, grad, drift = _adjoint_value_and_grad(theta, program, ham, cdtype)
             return float(energy), np.asarray(grad, np.float64), float(drift)
-        energy, grad = _tape_value_and_grad(*args)
+        ops = compile_circuit(circuit)
+        energy, grad = _tape_value_and_grad(theta, ops, ham, circuit.n_qubits, cdtype)
         return float(energy), np.asarray(grad, np.float64), None
 
 
@@ -330,11 +508,10 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str = "adjoint") -> Call
 
     Precision follows JAX's x64 setting at call time: complex128 when
     ``jax_enable_x64`` is on, complex64 otherwise. It composes with ``jax.jit``,
-    ``jax.grad`` and ``jax.vmap``.
+    ``jax.grad`` and ``jax.vmap``. ``method="tape"`` differentiates the per-gate
+    simulation with plain JAX AD instead.
     """
     _check_size(circuit.n_qubits)
-    n = circuit.n_qubits
-    ops = compile_circuit(circuit)
     ham = compile_hamiltonian(h)
 
     def cdtype_for(theta):
@@ -350,27 +527,32 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str = "adjoint") -> Call
             )
         return theta
 
-    def plain(theta):
-        theta = check(theta)
-        return _energy(_forward(theta, ops, n, cdtype_for(theta)), ham)
-
     if method == "tape":
-        return plain
+        ops = compile_circuit(circuit)
+
+        def tape_energy(theta):
+            theta = check(theta)
+            return _energy(_forward(theta, ops, circuit.n_qubits, cdtype_for(theta)), ham)
+
+        return tape_energy
+
+    program = compile_fused(circuit)
 
     @jax.custom_vjp
     def energy(theta):
-        return plain(theta)
+        theta = check(theta)
+        return _energy(_fused_forward(theta, program, cdtype_for(theta)), ham)
 
     def fwd(theta):
         theta = check(theta)
-        psi = _forward(theta, ops, n, cdtype_for(theta))
+        psi = _fused_forward(theta, program, cdtype_for(theta))
         return _energy(psi, ham), (theta, psi)
 
     def bwd(residuals, cotangent):
         global BACKWARD_TRACES
         BACKWARD_TRACES += 1
         theta, psi = residuals
-        _, grad, _ = _sweep(theta, ops, ham, psi)
+        _, grad, _ = _sweep(theta, program, ham, psi)
         return (cotangent * grad,)
 
     energy.defvjp(fwd, bwd)

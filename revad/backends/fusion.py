@@ -1,0 +1,163 @@
+"""Compile a circuit into fewer state passes: fused one-qubit blocks and permutations.
+
+A circuit becomes a list of *steps*, each one pass over the state:
+
+- ``BLOCK``: up to ``BLOCK_SIZE`` consecutive one-qubit gates on one qubit, applied as
+  one 2x2 matrix. Their gradients come from the 2x2 reduced cross-density
+  ``R = Tr_others(|ψ⟩⟨λ|)`` at the block's end: for gate i with generator P_i and the
+  gates after it in the block V_i, ``∂E/∂θ_i = Im Tr(V_i P_i V_i† R)``. One reduction
+  pass replaces one gradient pass per gate.
+- ``PERM``: a run of CNOT/SWAP gates, a GF(2)-linear map of basis indices ``j -> M j``,
+  applied as one gather whose source bits are parities ``popcount(j & row) & 1``.
+- ``GATE``: any other gate (two-qubit rotations, CZ, ...), as one generic pass.
+
+Gates are reordered only where they commute (they act on different qubits), so the
+compiled program equals the circuit exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..circuit import Circuit
+
+BLOCK, GATE, PERM = 0, 1, 2
+BLOCK_SIZE = 4
+PERM_GATES = ("cnot", "swap")
+
+
+@dataclass(frozen=True)
+class Program:
+    """Steps as arrays. Gate entries index ``GATE_NAMES`` (``identity`` pads blocks)."""
+
+    n_qubits: int
+    step_type: np.ndarray  # (S,) BLOCK / GATE / PERM
+    a: np.ndarray  # (S,) qubit of a block; first qubit of a gate
+    b: np.ndarray  # (S,) second qubit of a gate (= a otherwise)
+    kind: np.ndarray  # (S, BLOCK_SIZE) gate kinds, first gate first
+    slot: np.ndarray  # (S, BLOCK_SIZE) parameter slot, n_params for none
+    angle: np.ndarray  # (S, BLOCK_SIZE) fixed angles
+    perm: np.ndarray  # (S,) index into the permutation tables (0 if not PERM)
+    perm_forward: np.ndarray  # (P, n) rows of M⁻¹: source bit i = parity(j & row_i)
+    perm_backward: np.ndarray  # (P, n) rows of M
+
+
+def _gf2_matrix(gates: list[tuple[str, tuple[int, ...]]], n: int) -> np.ndarray:
+    """Rows (as bit masks) of M with M j = index after the CNOT/SWAP network."""
+    rows = [1 << i for i in range(n)]  # row i: which input bits XOR into output bit i
+    for name, qubits in gates:
+        if name == "cnot":
+            c, t = qubits
+            rows[t] ^= rows[c]
+        else:
+            p, q = qubits
+            rows[p], rows[q] = rows[q], rows[p]
+    return np.array(rows, dtype=np.int64)
+
+
+def _gf2_inverse(rows: np.ndarray, n: int) -> np.ndarray:
+    """Inverse of a GF(2) matrix given as row masks (Gauss-Jordan on [M | I])."""
+    m = [int(r) for r in rows]
+    inv = [1 << i for i in range(n)]
+    for col in range(n):
+        pivot = next(r for r in range(col, n) if (m[r] >> col) & 1)
+        m[col], m[pivot] = m[pivot], m[col]
+        inv[col], inv[pivot] = inv[pivot], inv[col]
+        for r in range(n):
+            if r != col and (m[r] >> col) & 1:
+                m[r] ^= m[col]
+                inv[r] ^= inv[col]
+    return np.array(inv, dtype=np.int64)
+
+
+class _Builder:
+    """Greedy emission: 1q gates wait in per-qubit blocks, CNOT/SWAPs in one open network.
+
+    A block on qubit q that started before the open network touched q commutes with it
+    and may be emitted first; one that started after must follow it.
+    """
+
+    def __init__(self, n: int, n_params: int, kind_of: dict[str, int]):
+        self.n, self.n_params, self.kind_of = n, n_params, kind_of
+        self.blocks: dict[int, list] = {}  # qubit -> [(kind, slot, angle), ...]
+        self.after_net: set[int] = set()  # qubits whose open block follows the network
+        self.net: list = []  # open CNOT/SWAP network
+        self.net_qubits: set[int] = set()
+        self.steps: list = []
+        self.perms: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def gate(self, op) -> None:
+        entry = (self.kind_of[op.name], self.n_params if op.param is None else op.param, op.angle)
+        if len(op.qubits) == 1:
+            q = op.qubits[0]
+            if len(self.blocks.get(q, ())) == BLOCK_SIZE:
+                self._emit_block(q)
+            if q not in self.blocks:
+                self.blocks[q] = []
+                if q in self.net_qubits:
+                    self.after_net.add(q)
+            self.blocks[q].append(entry)
+        elif op.name in PERM_GATES:
+            if any(q in self.after_net for q in op.qubits):
+                self._emit_net()
+            for q in op.qubits:
+                self._emit_block(q)
+            self.net.append((op.name, op.qubits))
+            self.net_qubits.update(op.qubits)
+        else:
+            self._emit_net()
+            for q in op.qubits:
+                self._emit_block(q)
+            self.steps.append((GATE, op.qubits[0], op.qubits[1], [entry], 0))
+
+    def finish(self) -> None:
+        self._emit_net()
+        for q in sorted(self.blocks):
+            self._emit_block(q)
+
+    def _emit_block(self, q: int) -> None:
+        gates = self.blocks.pop(q, None)
+        if gates:
+            if q in self.after_net:
+                self._emit_net()
+            self.steps.append((BLOCK, q, q, gates, 0))
+        self.after_net.discard(q)
+
+    def _emit_net(self) -> None:
+        if not self.net:
+            return
+        rows = _gf2_matrix(self.net, self.n)
+        self.perms.append((_gf2_inverse(rows, self.n), rows))
+        self.steps.append((PERM, 0, 0, [], len(self.perms) - 1))
+        self.net, self.net_qubits = [], set()
+        self.after_net.clear()
+
+
+def compile_program(circuit: Circuit, kind_of: dict[str, int]) -> Program:
+    """Circuit → :class:`Program`; ``kind_of`` maps gate names (and ``identity``) to kinds."""
+    builder = _Builder(circuit.n_qubits, circuit.n_params, kind_of)
+    for op in circuit.ops:
+        builder.gate(op)
+    builder.finish()
+    s = len(builder.steps)
+    kind = np.full((s, BLOCK_SIZE), kind_of["identity"], dtype=np.int32)
+    slot = np.full((s, BLOCK_SIZE), circuit.n_params, dtype=np.int32)
+    angle = np.zeros((s, BLOCK_SIZE))
+    for i, (_, _, _, gates, _) in enumerate(builder.steps):
+        for k, (g_kind, g_slot, g_angle) in enumerate(gates):
+            kind[i, k], slot[i, k], angle[i, k] = g_kind, g_slot, g_angle or 0.0
+    perms = builder.perms or [(np.zeros(circuit.n_qubits), np.zeros(circuit.n_qubits))]
+    return Program(
+        n_qubits=circuit.n_qubits,
+        step_type=np.array([st[0] for st in builder.steps], dtype=np.int32),
+        a=np.array([st[1] for st in builder.steps], dtype=np.int32),
+        b=np.array([st[2] for st in builder.steps], dtype=np.int32),
+        kind=kind,
+        slot=slot,
+        angle=angle,
+        perm=np.array([st[4] for st in builder.steps], dtype=np.int32),
+        perm_forward=np.array([p[0] for p in perms], dtype=np.int32),
+        perm_backward=np.array([p[1] for p in perms], dtype=np.int32),
+    )

@@ -1,0 +1,1 @@
+"""Built-in data files (molecular Hamiltonians); see docs/hamiltonians.md."""
