@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+
+import revad
+from revad.backends.fusion import BLOCK, GATE, PERM, _gf2_inverse, _gf2_matrix
+from revad.backends.jax_backend import compile_fused
+from tests.reference import dense_energy, dense_state, finite_difference
+
+
+def test_standard_problem_compiles_to_one_pass_per_qubit_layer_and_ring():
+    n, nlayer = 5, 4
+    program = compile_fused(revad.variational_circuit(n, nlayer))
+    types = list(program.step_type)
+    assert types.count(PERM) == nlayer
+    assert types.count(BLOCK) == n * (nlayer + 1)
+    assert types.count(GATE) == 0
+    assert types[:n] == [BLOCK] * n and types[n] == PERM
+
+
+def test_gf2_networks_and_inverses(rng):
+    n = 6
+    for _ in range(20):
+        gates = []
+        for _ in range(8):
+            p, q = (int(x) for x in rng.choice(n, 2, replace=False))
+            gates.append((str(rng.choice(["cnot", "swap"])), (p, q)))
+        rows = _gf2_matrix(gates, n)
+        inv = _gf2_inverse(rows, n)
+        for j in range(2**n):  # M maps the index the way the gates do
+            expected = j
+            for name, (p, q) in gates:
+                if name == "cnot":
+                    expected ^= ((expected >> p) & 1) << q
+                else:
+                    bp, bq = (expected >> p) & 1, (expected >> q) & 1
+                    expected ^= (bp ^ bq) << p | (bp ^ bq) << q
+            mapped = sum((bin(j & int(r)).count("1") & 1) << i for i, r in enumerate(rows))
+            back = sum((bin(mapped & int(r)).count("1") & 1) << i for i, r in enumerate(inv))
+            assert mapped == expected and back == j
+
+
+def _check(c, h, theta):
+    np.testing.assert_allclose(revad.statevector(c, theta), dense_state(c, theta), atol=1e-13)
+    e, g = revad.value_and_grad(c, h, theta)
+    assert np.isclose(e, dense_energy(c, h, theta), rtol=0, atol=1e-12)
+    fd = finite_difference(lambda t: dense_energy(c, h, t), theta)
+    np.testing.assert_allclose(g, fd, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("case", ["long_run", "after_network", "interleaved", "shared_in_block"])
+def test_reordering_is_exact(case):
+    """Blocks that must follow a CNOT network, long runs split, shared slots in a block."""
+    c = revad.Circuit(3)
+    if case == "long_run":
+        for _ in range(3):
+            c.rx(0), c.rz(0), c.h(0)
+        c.cnot(0, 1)
+    elif case == "after_network":
+        c.ry(0), c.ry(1), c.ry(2)
+        c.cnot(0, 1)
+        c.rx(1)  # starts after the open network touched qubit 1
+        c.rz(2)  # independent of the network
+        c.cnot(1, 2)
+        c.swap(0, 2)
+        c.ry(0)
+        c.crz(1, 0)
+        c.cnot(2, 1)
+    elif case == "interleaved":
+        c.h(0), c.h(1), c.h(2)
+        c.cnot(0, 1)
+        c.rzz(1, 2)
+        c.rx(0)
+        c.cnot(2, 0)
+        c.s(2)
+        c.rz(2)
+        c.ryy(0, 2)
+        c.cnot(1, 2)
+    else:
+        i = c.rx(0)
+        c.ry(0, angle=0.4)
+        c.rx(0, param=i)
+        c.cnot(0, 1)
+        c.phase(1, param=i)
+    h = revad.Hamiltonian(
+        [(0.3, [("X", 0), ("Y", 1)]), (-0.8, [("Z", 2)]), (0.5, [("Y", 0), ("X", 2)])]
+    )
+    theta = np.random.default_rng(3).uniform(-np.pi, np.pi, c.n_params)
+    _check(c, h, theta)
