@@ -55,6 +55,18 @@ class Circuit:
     def __len__(self) -> int:
         return len(self.ops)
 
+    def new_params(self, count: int = 1) -> range:
+        """Reserve ``count`` trainable slots without gates (use them with ``param=``).
+
+        For parameter orders fixed elsewhere (e.g. Qiskit's ``qc.parameters``); a slot no
+        gate uses has gradient 0.
+        """
+        count = _check_int(count, "count")
+        if count < 0:
+            raise RevadError(f"count must be >= 0, got {count}")
+        self.n_params += count
+        return range(self.n_params - count, self.n_params)
+
     def _qubit(self, q) -> int:
         q = _check_int(q, "qubit")
         if not 0 <= q < self.n_qubits:

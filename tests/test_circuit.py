@@ -73,3 +73,12 @@ def test_variational_circuit_sizes():
     assert [op.qubits for op in two.ops if op.name == "cnot"] == [(0, 1), (1, 0)]
     assert not any(op.name == "cnot" for op in revad.variational_circuit(1, 3).ops)
     assert np.isclose(revad.variational_circuit(1, 3).n_params, 10)
+
+
+def test_new_params_reserves_slots():
+    c = revad.Circuit(2)
+    assert c.new_params(3) == range(0, 3)
+    c.rx(0, param=2)
+    assert c.rx(1) == 3 and c.n_params == 4
+    with pytest.raises(RevadError, match="count must be >= 0"):
+        c.new_params(-1)

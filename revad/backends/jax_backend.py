@@ -325,10 +325,12 @@ def _steps(theta, program: Program, cdtype, inverse: bool):
 
 
 def _apply_block(psi, q: int, n: int, u):
-    """2x2 matrix on qubit q (static): contiguous slices, no gather."""
+    """2x2 matrix on qubit q (static): ``new[a] = u[a,a]·ψ[a] + u[a,1-a]·ψ[1-a]`` on the
+    ``(hi, 2, lo)`` view; the partner is a reversed axis, so XLA fuses one strided pass."""
     v = psi.reshape(2 ** (n - q - 1), 2, 2**q)
-    v0, v1 = v[:, 0], v[:, 1]
-    return jnp.stack([u[0, 0] * v0 + u[0, 1] * v1, u[1, 0] * v0 + u[1, 1] * v1], 1).reshape(-1)
+    diag = jnp.stack([u[0, 0], u[1, 1]])[None, :, None]
+    off = jnp.stack([u[0, 1], u[1, 0]])[None, :, None]
+    return (diag * v + off * v[:, ::-1, :]).reshape(-1)
 
 
 def _cross_density(psi, lam, q: int, n: int):

@@ -1,0 +1,7 @@
+"""``python -m revad.bench`` = ``revad bench``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

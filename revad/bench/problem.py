@@ -1,0 +1,140 @@
+"""The standard benchmark problem (design.md), and the same problem in each peer's terms.
+
+One problem = ``variational_circuit(n, layers)``, ``heisenberg(n)`` (periodic), start
+state |0…0⟩, and a parameter vector drawn from ``seed``. Every method gets exactly these
+gates, this Hamiltonian and these parameters; the converters below translate revad's
+``c.ops`` gate for gate. Qubit labels: revad qubit ``q`` is Qiskit qubit ``q`` (same bit
+order) and PennyLane wire ``q`` (PennyLane orders bits the other way round, but circuit
+and Hamiltonian carry the same labels, so the energy and the gradient are unchanged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..ansatz import variational_circuit
+from ..circuit import Circuit
+from ..hamiltonian import Hamiltonian, heisenberg
+
+
+def parameters(n_params: int, seed: int) -> np.ndarray:
+    """The deterministic parameter vector: uniform in [0, 2π), NumPy PCG64 from ``seed``."""
+    return np.random.default_rng(seed).uniform(0.0, 2 * np.pi, n_params)
+
+
+def grad_weights(n_params: int, seed: int) -> np.ndarray:
+    """Fixed random weights w: methods report w·∇E, a checksum that catches wrong order/sign."""
+    return np.random.default_rng(seed + 1_000_003).standard_normal(n_params)
+
+
+@dataclass
+class Problem:
+    n: int
+    layers: int
+    seed: int = 0
+    circuit: Circuit = field(init=False)
+    hamiltonian: Hamiltonian = field(init=False)
+    theta: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.circuit = variational_circuit(self.n, self.layers)
+        self.hamiltonian = heisenberg(self.n, periodic=True)
+        self.theta = parameters(self.circuit.n_params, self.seed)
+
+    @property
+    def n_params(self) -> int:
+        return self.circuit.n_params
+
+    @property
+    def n_gates(self) -> int:
+        return len(self.circuit.ops)
+
+    def grad_checksum(self, grad) -> float:
+        return float(np.dot(grad_weights(self.n_params, self.seed), np.asarray(grad, float)))
+
+
+# ---------------------------------------------------------------------------------
+# PennyLane.
+
+_PL_FIXED = {
+    "x": "PauliX",
+    "y": "PauliY",
+    "z": "PauliZ",
+    "h": "Hadamard",
+    "s": "S",
+    "t": "T",
+    "cnot": "CNOT",
+    "cz": "CZ",
+    "swap": "SWAP",
+}
+_PL_PARAM = {
+    "rx": "RX",
+    "ry": "RY",
+    "rz": "RZ",
+    "phase": "PhaseShift",
+    "crx": "CRX",
+    "cry": "CRY",
+    "crz": "CRZ",
+    "rxx": "IsingXX",
+    "ryy": "IsingYY",
+    "rzz": "IsingZZ",
+}
+
+
+def pennylane_apply(circuit: Circuit, theta) -> None:
+    """Queue ``circuit`` as PennyLane operations (inside a QNode); ``theta`` may be traced."""
+    import pennylane as qml
+
+    for op in circuit.ops:
+        wires = list(op.qubits)  # control first, as in revad
+        if op.name in _PL_FIXED:
+            getattr(qml, _PL_FIXED[op.name])(wires=wires)
+        else:
+            angle = theta[op.param] if op.param is not None else op.angle
+            getattr(qml, _PL_PARAM[op.name])(angle, wires=wires)
+
+
+def pennylane_hamiltonian(h: Hamiltonian):
+    """``h`` as ONE PennyLane observable (a linear combination of Pauli words)."""
+    import pennylane as qml
+
+    coeffs, ops = [], []
+    for coeff, term in h.terms:
+        word = [getattr(qml, f"Pauli{label}")(q) for label, q in term]
+        ops.append(qml.prod(*word) if len(word) > 1 else word[0] if word else qml.Identity(0))
+        coeffs.append(coeff)
+    return qml.Hamiltonian(coeffs, ops)
+
+
+# ---------------------------------------------------------------------------------
+# Qiskit.
+
+
+def qiskit_circuit(circuit: Circuit):
+    """(QuantumCircuit, ParameterVector): revad qubit q is Qiskit qubit q (both little-endian)."""
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+
+    qc = QuantumCircuit(circuit.n_qubits)
+    p = ParameterVector("θ", circuit.n_params)
+    fixed = {"x": qc.x, "y": qc.y, "z": qc.z, "h": qc.h, "s": qc.s, "t": qc.t,
+             "cnot": qc.cx, "cz": qc.cz, "swap": qc.swap}  # fmt: skip
+    param = {"rx": qc.rx, "ry": qc.ry, "rz": qc.rz, "phase": qc.p, "crx": qc.crx,
+             "cry": qc.cry, "crz": qc.crz, "rxx": qc.rxx, "ryy": qc.ryy, "rzz": qc.rzz}  # fmt: skip
+    for op in circuit.ops:
+        if op.name in fixed:
+            fixed[op.name](*op.qubits)
+        else:
+            angle = p[op.param] if op.param is not None else op.angle
+            param[op.name](angle, *op.qubits)
+    return qc, p
+
+
+def qiskit_observable(h: Hamiltonian):
+    """``h`` as one ``SparsePauliOp`` (qubit q = Qiskit qubit q)."""
+    from qiskit.quantum_info import SparsePauliOp
+
+    terms = [("".join(label for label, _ in term), [q for _, q in term], coeff)
+             for coeff, term in h.terms]  # fmt: skip
+    return SparsePauliOp.from_sparse_list(terms, num_qubits=h.n_qubits)

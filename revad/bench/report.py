@@ -1,0 +1,137 @@
+"""The markdown table of a benchmark run (``results.md``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SUITE_AXES = {"depth": ("layers", "n"), "width": ("n", "layers")}
+
+
+def _methods(records: list[dict]) -> list[str]:
+    seen: list[str] = []
+    for r in records:
+        if r["method"] not in seen:
+            seen.append(r["method"])
+    return seen
+
+
+def _short_status(r: dict) -> str:
+    st = r.get("status") or "?"
+    kind = st.split(":", 1)[0]
+    return {"skipped": "skipped", "unavailable": "n/a", "error": "error"}.get(kind, kind)
+
+
+def _cell(r: dict | None, field: str, fmt) -> str:
+    if r is None:
+        return ""
+    value = r.get(field)
+    if r.get("status") == "ok" and value is not None:
+        return fmt(value)
+    killed = r.get("status") in ("timeout", "oom")
+    if killed and value is not None and field in ("time_first", "peak_mb"):  # before the kill
+        return f"{fmt(value)} ({_short_status(r)})"
+    return _short_status(r)
+
+
+def _seconds(x: float) -> str:
+    if x >= 100:
+        return f"{x:.0f} s"
+    if x >= 1:
+        return f"{x:.3g} s"
+    if x >= 1e-3:
+        return f"{x * 1e3:.3g} ms"
+    return f"{x * 1e6:.3g} µs"
+
+
+def _pivot(records, suite, field, fmt, methods) -> list[str]:
+    row_key, fixed_key = SUITE_AXES[suite]
+    rows = sorted({(r[row_key], r.get("n_params")) for r in records if suite in r["suites"]},
+                  key=lambda t: t[0])  # fmt: skip
+    by = {(r["method"], r[row_key]): r for r in records if suite in r["suites"]}
+    params = {}
+    for r in records:
+        if suite in r["suites"] and r.get("n_params"):
+            params[r[row_key]] = r["n_params"]
+    head = [row_key, "params", *methods]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for value in sorted({v for v, _ in rows}):
+        cells = [str(value), str(params.get(value, ""))]
+        cells += [_cell(by.get((m, value)), field, fmt) for m in methods]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def table_markdown(records: list[dict], info: dict) -> str:
+    methods = _methods(records)
+    m = info.get("machine", {})
+    v = info.get("versions", {})
+    vers = ", ".join(f"{k} {val}" for k, val in v.items() if val)
+    out = [
+        "# revad benchmark results",
+        "",
+        f"- date: {info.get('date')} (finished {info.get('finished', '?')})",
+        f"- machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('mem_total_mb')} MB RAM, "
+        f"{m.get('platform')}, Python {m.get('python')}",
+        f"- threads per worker: {info.get('threads')} (env {info.get('env')})",
+        f"- budget per case: {info.get('budget_s')} s; memory limit: "
+        f"{info.get('mem_limit_mb')} MB; timed repeats: {info.get('repeats')}; "
+        f"seed: {info.get('seed')}",
+        f"- versions: {vers}",
+        f"- command: `{info.get('command')}`",
+        f"- revad: {info.get('revad_path')} (git {info.get('git')})"
+        + (f"; note: {info['note']}" if info.get("note") else ""),
+        "",
+        "Time per gradient = median of the timed calls after one warm-up call; one call "
+        "returns the energy and the full gradient. First call = the warm-up call "
+        "(JIT compilation included). Peak memory = ``ru_maxrss`` of the case's own "
+        "process (interpreter and libraries included).",
+        "",
+    ]
+    for suite in ("depth", "width"):
+        recs = [r for r in records if suite in r.get("suites", [])]
+        if not recs:
+            continue
+        row_key, fixed_key = SUITE_AXES[suite]
+        fixed = sorted({r[fixed_key] for r in recs})
+        title = "Depth sweep" if suite == "depth" else "Width sweep"
+        out += [f"## {title} ({fixed_key} = {', '.join(map(str, fixed))})", ""]
+        out += ["### Time per gradient", ""]
+        out += _pivot(recs, suite, "time_grad", _seconds, methods) + [""]
+        out += ["### First call (includes compilation)", ""]
+        out += _pivot(recs, suite, "time_first", _seconds, methods) + [""]
+        out += ["### Peak memory of the process (MB)", ""]
+        out += _pivot(recs, suite, "peak_mb", lambda x: f"{x:.0f}", methods) + [""]
+
+    out += ["## Energy check", ""]
+    failures = info.get("failures") or []
+    with_e = [r for r in records if isinstance(r.get("energy"), (int, float))]
+    if failures:
+        out += ["**FAILED**:", ""] + [f"- {f}" for f in failures] + [""]
+    elif with_e:
+        worst = max(abs(r.get("energy_dev") or 0.0) for r in with_e)
+        out += [
+            f"All energies of a case agree within {info.get('energy_tol')} "
+            f"(largest deviation from a case's median: {worst:.1e}); gradient checksums "
+            "agree too.",
+            "",
+        ]
+    out += ["## Energies", ""]
+    cases = sorted({(r["n"], r["layers"]) for r in with_e})
+    for n, layers in cases:
+        es = {r["method"]: r["energy"] for r in with_e if (r["n"], r["layers"]) == (n, layers)}
+        listing = ", ".join(f"{k} {e:.12f}" for k, e in es.items())
+        out.append(f"- n={n}, layers={layers}: {listing}")
+    out.append("")
+    other = [r for r in records if r.get("status") != "ok"]
+    if other:
+        out += ["## Cases that did not finish", ""]
+        for r in other:
+            note = f" — {r['note']}" if r.get("note") else ""
+            out.append(f"- {r['method']} n={r['n']} layers={r['layers']}: {r['status']}{note}")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_table(records: list[dict], info: dict, path: Path) -> Path:
+    path.write_text(table_markdown(records, info))
+    return path

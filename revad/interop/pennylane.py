@@ -1,0 +1,246 @@
+"""PennyLane -> revad: a tape (``QuantumScript``) with one ``expval`` to a
+(:class:`Circuit`, :class:`Hamiltonian`) pair.
+
+Wires: revad qubit ``i`` is ``tape.wires[i]`` (wire labels may be anything hashable).
+PennyLane orders basis states with its *first* wire as the most significant bit and revad
+with qubit 0 as the least significant, so ``qml.state()`` (``wire_order=tape.wires``)
+and :func:`revad.statevector` are bit-reversed permutations of each other; energies and
+gradients do not depend on that choice.
+
+Gates: PennyLane's ``RX/RY/RZ(θ) = exp(-iθP/2)``, ``IsingXX/YY/ZZ`` are revad's
+``rxx/ryy/rzz``, ``PhaseShift``/``U1`` is ``phase``, ``CNOT/CRX/CRY/CRZ`` take the
+control first. Other operations are decomposed by PennyLane (``Rot`` into ``RZ RY RZ``,
+``MultiRZ``/``PauliRot`` into CNOTs and one rotation, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..circuit import Circuit
+from ..errors import RevadError
+from ..hamiltonian import Hamiltonian
+from ._common import angle_value, real_number, require, reserve_slots
+
+_DIRECT = {
+    "PauliX": "x",
+    "PauliY": "y",
+    "PauliZ": "z",
+    "Hadamard": "h",
+    "S": "s",
+    "T": "t",
+    "RX": "rx",
+    "RY": "ry",
+    "RZ": "rz",
+    "PhaseShift": "phase",
+    "U1": "phase",
+    "CNOT": "cnot",
+    "CZ": "cz",
+    "SWAP": "swap",
+    "CRX": "crx",
+    "CRY": "cry",
+    "CRZ": "crz",
+    "IsingXX": "rxx",
+    "IsingYY": "ryy",
+    "IsingZZ": "rzz",
+}
+# No effect on the state's expectation values (GlobalPhase only changes the phase).
+_SKIP = {"Identity", "GlobalPhase", "Barrier", "Snapshot"}
+_MAX_DEPTH = 32
+
+
+def _qml():
+    return require("pennylane", "from_pennylane", "pennylane")
+
+
+def from_pennylane(tape) -> tuple[Circuit, Hamiltonian]:
+    """A PennyLane tape with one ``expval`` as ``(circuit, hamiltonian)``.
+
+    - Qubits: revad qubit ``i`` is ``tape.wires[i]``.
+    - Parameters: slot ``k`` is the ``k``-th trainable gate parameter in tape order
+      (``tape.trainable_params`` restricted to operations); non-trainable gate
+      parameters become fixed angles. Trainable *observable* coefficients are treated as
+      constants. With the default (all parameters trainable) the initial values are
+      ``tape.get_parameters()[:circuit.n_params]``; :func:`pennylane_params` returns them.
+    - The observable must be a sum of Pauli words (``qml.Hamiltonian``/
+      ``LinearCombination``, ``Sum``, ``SProd``, ``Prod``, ``X``/``Y``/``Z``/``I``):
+      anything whose ``pauli_rep`` is None (``Hermitian``, projectors, ...) is refused.
+    - Gates outside revad's set are decomposed by PennyLane; a trainable parameter must
+      reach a revad gate unchanged (``Rot``, ``MultiRZ``, ``PauliRot`` do; ``CRot``,
+      ``U3`` with trainable angles, or ``adjoint(RX(θ))`` do not and are refused).
+    - Mid-circuit measurements, conditionals and batched parameters are refused.
+    """
+    qml = _qml()
+    if not isinstance(tape, qml.tape.QuantumScript):
+        raise RevadError(
+            f"from_pennylane expects a PennyLane QuantumScript/tape, got {type(tape).__name__} "
+            "(for a QNode use qml.workflow.construct_tape(qnode)(*args))"
+        )
+    if getattr(tape, "batch_size", None) is not None:
+        raise RevadError("from_pennylane: batched (broadcast) parameters are not supported")
+    hamiltonian_obs = _the_observable(qml, tape)
+    wires = list(tape.wires)
+    if not wires:
+        raise RevadError("from_pennylane: the tape acts on no wires")
+    index = {w: i for i, w in enumerate(wires)}
+
+    trainable = set(tape.trainable_params)
+    slot_of: dict[int, int] = {}  # tape parameter index -> revad slot
+    p = 0
+    for op in tape.operations:
+        for _ in op.data:
+            if p in trainable:
+                slot_of[p] = len(slot_of)
+            p += 1
+
+    circuit = Circuit(len(wires))
+    reserve_slots(circuit, len(slot_of))
+    p = 0
+    for k, op in enumerate(tape.operations):
+        slots = [slot_of.get(p + j) for j in range(len(op.data))]
+        p += len(op.data)
+        _add_operation(qml, circuit, op, slots, index, f"operation {k} ({op.name})")
+    return circuit, _hamiltonian(qml, hamiltonian_obs, index, len(wires))
+
+
+def pennylane_params(tape) -> np.ndarray:
+    """The values of the slots of ``from_pennylane(tape)``'s circuit, as float64."""
+    qml = _qml()
+    if not isinstance(tape, qml.tape.QuantumScript):
+        raise RevadError(f"pennylane_params expects a tape, got {type(tape).__name__}")
+    trainable = set(tape.trainable_params)
+    values, p = [], 0
+    for op in tape.operations:
+        for value in op.data:
+            if p in trainable:
+                values.append(angle_value(_unwrap(qml, value), f"parameter {p}"))
+            p += 1
+    return np.array(values, dtype=np.float64)
+
+
+def _the_observable(qml, tape):
+    from pennylane.measurements import ExpectationMP
+
+    if len(tape.measurements) != 1 or not isinstance(tape.measurements[0], ExpectationMP):
+        got = ", ".join(type(m).__name__ for m in tape.measurements) or "none"
+        raise RevadError(
+            f"from_pennylane: the tape must end in exactly one qml.expval(...); got {got}"
+        )
+    obs = tape.measurements[0].obs
+    if obs is None:
+        raise RevadError("from_pennylane: expval of a mid-circuit measurement is not supported")
+    return obs
+
+
+def _hamiltonian(qml, obs, index, n: int) -> Hamiltonian:
+    rep = obs.pauli_rep
+    if rep is None:
+        raise RevadError(
+            f"from_pennylane: observable {obs.name} is not a sum of Pauli words; revad "
+            "Hamiltonians are real combinations of Pauli strings"
+        )
+    terms = []
+    for word, coeff in rep.items():
+        c = real_number(_unwrap(qml, coeff), f"from_pennylane: coefficient of {word}")
+        terms.append((c, [(label, index[w]) for w, label in word.items() if label != "I"]))
+    return Hamiltonian(terms, n_qubits=n)
+
+
+def _unwrap(qml, value, what: str = "parameter"):
+    """A concrete scalar (real or complex) from a NumPy/autograd/JAX/torch value."""
+    try:
+        array = np.asarray(qml.math.unwrap(value))
+    except Exception as exc:
+        raise RevadError(
+            f"from_pennylane: {what} {value!r} is not a concrete number (traced inside jit?)"
+        ) from exc
+    if array.size != 1:
+        raise RevadError(
+            f"from_pennylane: {what} has shape {array.shape}; a trainable parameter must be "
+            "a scalar angle"
+        )
+    return array.item()
+
+
+def _expand(qml, op, where: str, depth: int = 0) -> list:
+    """``op`` as a list of operations in ``_DIRECT`` (PennyLane's own decompositions)."""
+    from pennylane.measurements import MidMeasureMP
+
+    if depth > _MAX_DEPTH:
+        raise RevadError(f"from_pennylane: {where} does not decompose into revad's gate set")
+    if isinstance(op, MidMeasureMP):
+        raise RevadError(f"from_pennylane: {where} is a mid-circuit measurement; not supported")
+    if isinstance(op, qml.ops.Conditional):
+        raise RevadError(f"from_pennylane: {where} is classically controlled; not supported")
+    if op.name in _DIRECT:
+        return [op]
+    if op.name in _SKIP:
+        return []
+    if isinstance(op, qml.ops.op_math.Adjoint):
+        try:
+            return _expand(qml, op.base.adjoint(), where, depth + 1)
+        except qml.operation.AdjointUndefinedError:
+            pass
+    if not op.has_decomposition:
+        raise RevadError(
+            f"from_pennylane: {where}: {op.name} is not in revad's gate set and has no "
+            "decomposition"
+        )
+    out = []
+    for sub in op.decomposition():
+        out.extend(_expand(qml, sub, where, depth + 1))
+    return out
+
+
+def _add_operation(qml, circuit: Circuit, op, slots, index, where: str) -> None:
+    leaves = _expand(qml, op, where)
+    trained = [k for k, s in enumerate(slots) if s is not None]
+    if not trained:
+        for leaf in leaves:
+            kwargs = {"angle": _leaf_angle(qml, leaf, where)} if leaf.data else {}
+            _emit(qml, circuit, leaf, index, kwargs)
+        return
+    # Which leaf angles are the trainable parameters themselves? Decompose again with
+    # each trainable value moved by a distinct offset: an angle that moved by exactly
+    # offset k and equals value k is parameter k; one that did not move is a constant;
+    # anything else is a function of a parameter, which revad cannot represent.
+    values, moved = list(op.data), list(op.data)
+    for k in trained:
+        values[k] = angle_value(_unwrap(qml, op.data[k], f"{where}: parameter {k}"), where)
+    for j, k in enumerate(trained):
+        moved[k] = values[k] + 0.1234567 + 0.7071 * (j + 1)
+    leaves2 = _expand(qml, qml.ops.functions.bind_new_parameters(op, moved), where)
+    if [(a.name, a.wires) for a in leaves] != [(b.name, b.wires) for b in leaves2]:
+        raise RevadError(
+            f"from_pennylane: {where}: its decomposition depends on the parameter values"
+        )
+    for a, b in zip(leaves, leaves2, strict=True):
+        if not a.data:
+            _emit(qml, circuit, a, index, {})
+            continue
+        va, vb = _leaf_angle(qml, a, where), _leaf_angle(qml, b, where)
+        if va == vb:
+            _emit(qml, circuit, a, index, {"angle": va})
+            continue
+        match = [k for k in trained if va == values[k] and vb == moved[k]]
+        if len(match) != 1:
+            raise RevadError(
+                f"from_pennylane: {where}: its decomposition applies {a.name} to a function "
+                "of a trainable parameter, which revad cannot represent (mark that "
+                "parameter non-trainable or decompose the gate yourself)"
+            )
+        _emit(qml, circuit, a, index, {"param": slots[match[0]]})
+
+
+def _leaf_angle(qml, leaf, where: str) -> float:
+    return angle_value(_unwrap(qml, leaf.data[0]), f"{where}: angle of {leaf.name}")
+
+
+def _emit(qml, circuit: Circuit, leaf, index, kwargs) -> None:
+    try:
+        qubits = tuple(index[w] for w in leaf.wires)
+    except KeyError as exc:
+        raise RevadError(
+            f"from_pennylane: {leaf.name} acts on wire {exc}, not in tape.wires"
+        ) from None
+    circuit.add(_DIRECT[leaf.name], qubits, **kwargs)

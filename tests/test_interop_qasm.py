@@ -1,0 +1,348 @@
+"""OpenQASM 2.0: the hand-written reader and the writer, checked against Qiskit's qasm2."""
+
+import math
+
+import numpy as np
+import pytest
+
+import revad
+import revad.interop
+from revad.interop import from_qasm, to_qasm
+from revad.interop.qasm import WRITER_DEFINITIONS
+
+HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
+
+
+def state(c, theta=None):
+    return revad.statevector(c, theta, backend="numpy")
+
+
+# ---- reader on its own -----------------------------------------------------------------
+
+
+def test_angle_expressions():
+    src = (
+        HEADER
+        + "qreg q[1];\n"
+        + "".join(
+            f"rz({e}) q[0];\n"
+            for e in [
+                "pi/2",
+                "-pi",
+                "2^3",
+                "-2^2",
+                "2^-1",
+                "sin(pi/6)*2",
+                "ln(exp(1.5))",
+                "sqrt(4) - cos(0) + tan(0)",
+                "1.5e-1",
+                ".5",
+                "1e-3",
+                "(1 + 2) * 3 / 4",
+                "+3",
+            ]
+        )
+    )
+    angles = [op.angle for op in from_qasm(src).ops]
+    expected = [math.pi / 2, -math.pi, 8, -4, 0.5, 1, 1.5, 1, 0.15, 0.5, 1e-3, 2.25, 3]
+    np.testing.assert_allclose(angles, expected, atol=1e-15, rtol=0)
+
+
+def test_registers_flatten_in_order_and_broadcast():
+    src = HEADER + "qreg a[2];\nqreg b[2];\ncreg c[2];\nx b[0];\nh a;\ncx a, b;\n"
+    c = from_qasm(src)
+    assert c.n_qubits == 4
+    assert [(op.name, op.qubits) for op in c.ops] == [
+        ("x", (2,)),
+        ("h", (0,)),
+        ("h", (1,)),
+        ("cnot", (0, 2)),
+        ("cnot", (1, 3)),
+    ]
+
+
+def test_gate_definitions_expand_with_parameters():
+    src = HEADER + (
+        "gate my(a, b) x, y { rx(a/2) x; barrier x, y; cx x, y; ry(b - a) y; }\n"
+        "gate outer(t) p, q { my(t, 2*t) q, p; u1(t) p; }\n"
+        "qreg q[2];\nouter(0.4) q[0], q[1];\n"
+    )
+    c = from_qasm(src)
+    assert [(op.name, op.qubits, op.angle) for op in c.ops] == [
+        ("rx", (1,), 0.2),
+        ("cnot", (1, 0), None),
+        ("ry", (0,), pytest.approx(0.4)),
+        ("phase", (0,), 0.4),
+    ]
+
+
+def test_identity_gates_emit_nothing():
+    src = HEADER + "qreg q[1];\nid q[0];\nu0(0.3) q[0];\nU(0,0,0) q[0];\n"
+    assert [op.name for op in from_qasm(src).ops] == ["phase", "ry", "phase"]  # U only
+
+
+def test_final_measurements_and_barriers_are_ignored():
+    src = HEADER + "qreg q[2];\ncreg c[2];\nh q[0];\nbarrier q;\nmeasure q -> c;\n"
+    assert [op.name for op in from_qasm(src).ops] == ["h"]
+    src = HEADER + "qreg q[2];\ncreg c[1];\nmeasure q[0] -> c[0];\nx q[1];\n"
+    assert [op.name for op in from_qasm(src).ops] == ["x"]
+
+
+def test_trainable_mode_returns_slots_and_values():
+    src = HEADER + "qreg q[2];\nrx(0.1) q[0];\ncx q[0], q[1];\nrzz(-0.3) q[0], q[1];\n"
+    c, theta = from_qasm(src, trainable=True)
+    assert c.n_params == 2
+    np.testing.assert_array_equal(theta, [0.1, -0.3])
+    h = revad.Hamiltonian([(1.0, [("X", 0)]), (0.5, [("Z", 0), ("Z", 1)])])
+    e, g = revad.value_and_grad(c, h, theta, backend="numpy")
+    fixed = from_qasm(src)
+    assert fixed.n_params == 0
+    np.testing.assert_allclose(e, revad.expectation(fixed, h, backend="numpy"), atol=1e-12, rtol=0)
+    assert g.shape == (2,)
+
+
+# ---- lazy imports (here: this file needs no optional library) ----------------------------
+
+
+def test_interop_imports_no_foreign_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, revad.interop; "
+        "print(sorted(m for m in ('qiskit', 'pennylane', 'openfermion') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("module", "call", "extra"),
+    [
+        ("qiskit", lambda: revad.interop.from_qiskit(None), "qiskit"),
+        ("qiskit", lambda: revad.interop.from_qiskit_operator(None), "qiskit"),
+        ("pennylane", lambda: revad.interop.from_pennylane(None), "pennylane"),
+        ("openfermion", lambda: revad.interop.from_openfermion(None, 2), "openfermion"),
+    ],
+)
+def test_missing_library_names_the_extra(monkeypatch, module, call, extra):
+    import sys
+
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    with pytest.raises(revad.RevadError, match=rf"needs {module}: pip install 'revad\[{extra}\]'"):
+        call()
+
+
+# ---- against Qiskit ----------------------------------------------------------------------
+
+qiskit = pytest.importorskip("qiskit")
+
+from qiskit import QuantumCircuit, qasm2  # noqa: E402
+from qiskit.quantum_info import Statevector  # noqa: E402
+
+# Every gate the reader knows: (number of parameters, number of qubits).
+ALL_GATES = {
+    **dict.fromkeys(["x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "sxdg", "id"], (0, 1)),
+    **dict.fromkeys(["rx", "ry", "rz", "u1", "p"], (1, 1)),
+    "u2": (2, 1),
+    **dict.fromkeys(["u3", "u"], (3, 1)),
+    **dict.fromkeys(["cx", "cz", "cy", "ch", "swap", "csx"], (0, 2)),
+    **dict.fromkeys(["crx", "cry", "crz", "cu1", "cp", "rxx", "rzz"], (1, 2)),
+    "cu3": (3, 2),
+    "cu": (4, 2),
+    **dict.fromkeys(["ccx", "cswap", "rccx"], (0, 3)),
+    **dict.fromkeys(["rc3x", "c3x", "c3sqrtx"], (0, 4)),
+    "c4x": (0, 5),
+}
+
+
+def random_prep(rng, n):
+    """A generic state to apply the gate under test to."""
+    return "".join(
+        f"ry({rng.uniform(0, 3):.6f}) q[{i}];\nrz({rng.uniform(0, 3):.6f}) q[{i}];\n"
+        for i in range(n)
+    ) + "".join(f"cx q[{i}],q[{i + 1}];\n" for i in range(n - 1))
+
+
+@pytest.mark.parametrize("gate", sorted(ALL_GATES))
+def test_every_gate_is_exact_against_qiskit(gate):
+    """Global phase included: revad's expansion equals Qiskit's gate class."""
+    rng = np.random.default_rng(sorted(ALL_GATES).index(gate))
+    n_par, n_q = ALL_GATES[gate]
+    n = max(n_q, 2)
+    args = "(" + ",".join(f"{rng.uniform(-3, 3):.6f}" for _ in range(n_par)) + ")"
+    qubits = ",".join(f"q[{int(i)}]" for i in rng.permutation(n)[:n_q])
+    src = (
+        HEADER
+        + f"qreg q[{n}];\n"
+        + random_prep(rng, n)
+        + f"{gate}{args if n_par else ''} {qubits};\n"
+    )
+    qc = qasm2.loads(src, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+    np.testing.assert_allclose(state(from_qasm(src)), Statevector(qc).data, atol=1e-12, rtol=0)
+
+
+def random_qiskit_circuit(rng, n, n_gates):
+    one = ["x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "sxdg"]
+    one_rot = ["rx", "ry", "rz", "p"]
+    two = ["cx", "cz", "cy", "ch", "swap"]
+    two_rot = ["crx", "cry", "crz", "cp", "rxx", "ryy", "rzz"]
+    qc = QuantumCircuit(n)
+    for _ in range(n_gates):
+        kind = int(rng.integers(6))
+        q = [int(i) for i in rng.permutation(n)]
+        angle = float(rng.uniform(-math.pi, math.pi))
+        if kind == 0:
+            getattr(qc, str(rng.choice(one)))(q[0])
+        elif kind == 1:
+            getattr(qc, str(rng.choice(one_rot)))(angle, q[0])
+        elif kind == 2:
+            getattr(qc, str(rng.choice(two)))(q[0], q[1])
+        elif kind == 3:
+            getattr(qc, str(rng.choice(two_rot)))(angle, q[0], q[1])
+        elif kind == 4:
+            qc.u(angle, *rng.uniform(-3, 3, 2), q[0])
+        elif n >= 3:
+            getattr(qc, str(rng.choice(["ccx", "cswap"])))(q[0], q[1], q[2])
+    return qc
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_from_qasm_of_qiskit_dumps_reproduces_qiskit_statevector(seed):
+    """Parametrized Qiskit circuit, bound, dumped by qasm2.dumps (which defines ryy with
+    sx/sxdg and uses p, u, cp, ... undefined): the statevector matches exactly."""
+    from qiskit.circuit import ParameterVector
+
+    rng = np.random.default_rng(seed)
+    n = 3 + seed % 2
+    qc = random_qiskit_circuit(rng, n, 25)
+    v = ParameterVector("v", 3)
+    qc.rx(v[0], 0)
+    qc.ryy(v[1], 0, 1)
+    qc.crz(v[2], 1, 0)
+    bound = qc.assign_parameters(rng.uniform(-3, 3, 3))
+    assert bound.global_phase == 0
+    c = from_qasm(qasm2.dumps(bound))
+    np.testing.assert_allclose(state(c), Statevector(bound).data, atol=1e-10, rtol=0)
+
+
+def random_revad_circuit(rng, n, n_gates):
+    c = revad.Circuit(n)
+    fixed1, rot1 = ["x", "y", "z", "h", "s", "t"], ["rx", "ry", "rz", "phase"]
+    fixed2, rot2 = ["cnot", "cz", "swap"], ["crx", "cry", "crz", "rxx", "ryy", "rzz"]
+    for _ in range(n_gates):
+        kind = int(rng.integers(4))
+        q = tuple(int(i) for i in rng.permutation(n)[: 1 + kind // 2])
+        name = str(rng.choice([fixed1, rot1, fixed2, rot2][kind]))
+        if kind in (0, 2):
+            c.add(name, q)
+        elif rng.random() < 0.3:
+            c.add(name, q, angle=float(rng.uniform(-3, 3)))
+        elif rng.random() < 0.3 and c.n_params:
+            c.add(name, q, param=int(rng.integers(c.n_params)))
+        else:
+            c.add(name, q)
+    return c
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_qiskit_loads_to_qasm_reproduces_revad_statevector(seed):
+    rng = np.random.default_rng(100 + seed)
+    n = 2 + seed % 3
+    c = random_revad_circuit(rng, n, 30)
+    theta = rng.uniform(-math.pi, math.pi, c.n_params)
+    text = to_qasm(c, theta)
+    psi = state(c, theta)
+    strict = qasm2.loads(text)  # only the original qelib1: the writer defines the rest
+    np.testing.assert_allclose(Statevector(strict).data, psi, atol=1e-10, rtol=0)
+    legacy = qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+    np.testing.assert_allclose(Statevector(legacy).data, psi, atol=1e-10, rtol=0)
+    # and back through revad's own reader
+    np.testing.assert_allclose(state(from_qasm(text)), psi, atol=1e-12, rtol=0)
+
+
+def test_writer_definitions_are_exact():
+    """Each gate the writer defines equals revad's gate (matrix, global phase included)."""
+    from qiskit.quantum_info import Operator
+
+    for name in WRITER_DEFINITIONS:
+        c = revad.Circuit(2)
+        kwargs = {} if name == "swap" else {"angle": 0.731}
+        c.add(name, (0, 1), **kwargs)
+        op = Operator(qasm2.loads(to_qasm(c))).data
+        cols = [state(_basis_prep(c, k)) for k in range(4)]
+        np.testing.assert_allclose(op, np.array(cols).T, atol=1e-12, rtol=0)
+
+
+def _basis_prep(c, k):
+    """|k⟩ followed by the gates of c."""
+    out = revad.Circuit(c.n_qubits)
+    for q in range(c.n_qubits):
+        if k >> q & 1:
+            out.x(q)
+    for op in c.ops:
+        out.add(op.name, op.qubits, angle=op.angle)
+    return out
+
+
+def test_to_qasm_angles_round_trip_exactly():
+    c = revad.Circuit(1)
+    for a in (1e-20, -3.0, 2.5e17, math.pi, 0.1 + 0.2):
+        c.rz(0, angle=a)
+    i = c.rx(0)
+    text = to_qasm(c, [1e-5])
+    assert "rx(1.0e-05)" in text
+    back = from_qasm(text)
+    assert [op.angle for op in back.ops] == [op.angle for op in c.ops[:-1]] + [1e-5]
+    qasm2.loads(text)  # Qiskit accepts the number format
+    assert i == 0
+
+
+# ---- errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src", "match"),
+    [
+        ("qreg q[1];", "must start with 'OPENQASM 2.0;'"),
+        ("OPENQASM 3.0;\nqreg q[1];", "only OpenQASM 2.0"),
+        (HEADER + "qreg q[1];\ncreg c[1];\nmeasure q[0] -> c[0];\nh q[0];", "mid-circuit"),
+        (HEADER + "qreg q[1];\nreset q[0];", "reset"),
+        (HEADER + "qreg q[1];\ncreg c[1];\nif (c==1) x q[0];", "classical control"),
+        (HEADER + "opaque g q;\nqreg q[1];", "opaque"),
+        (HEADER + "qreg q[1];\nfoo q[0];", "unknown gate 'foo'"),
+        ("OPENQASM 2.0;\nqreg q[1];\nh q[0];", "needs 'include"),
+        (HEADER + "gate h a { x a; }\nqreg q[1];", "already defined"),
+        (HEADER + "qreg q[1];\nrx q[0];", "takes 1 parameter"),
+        (HEADER + "qreg q[2];\ncx q[0];", "acts on 2 qubit"),
+        (HEADER + "qreg q[2];\ncx q[0], q[0];", "appears twice"),
+        (HEADER + "qreg q[1];\nx q[1];", "out of range"),
+        (HEADER + "qreg q[1];\nrx(1/0) q[0];", "division by zero"),
+        (HEADER + "qreg q[1];\nrx(theta) q[0];", "unknown name 'theta'"),
+        (HEADER + "qreg q[1];\nrx(__import__) q[0];", "unknown name"),
+        (HEADER + "qreg q[1];\nrx(ln(-1)) q[0];", "cannot evaluate"),
+        (HEADER + "qreg q[1];\nx q[0] @;", "unexpected character"),
+        (HEADER + 'include "other.inc";', "only qelib1.inc"),
+        (HEADER + "creg c[1];", "no qreg"),
+        (HEADER + "qreg a[2];\nqreg b[3];\ncx a, b;", "different sizes"),
+        (HEADER + "qreg q[1];\nqreg q[2];", "declared twice"),
+        (HEADER + "gate g a { measure a -> c; }\nqreg q[1];\ng q[0];", "not allowed"),
+        (HEADER + "qreg q[1];\nx r[0];", "unknown qreg"),
+        (HEADER + "qreg q[1];\nrx(0.1 q[0];", "expected"),
+    ],
+)
+def test_reader_errors_name_the_problem_and_line(src, match):
+    with pytest.raises(revad.RevadError, match=match) as info:
+        from_qasm(src)
+    assert "from_qasm: line" in str(info.value)
+
+
+def test_writer_errors():
+    with pytest.raises(revad.RevadError, match="Circuit"):
+        to_qasm("not a circuit")
+    c = revad.Circuit(1)
+    c.rx(0)
+    with pytest.raises(revad.RevadError, match="theta"):
+        to_qasm(c, [1.0, 2.0])
+    with pytest.raises(revad.RevadError, match="str"):
+        from_qasm(b"OPENQASM 2.0;")
