@@ -8,7 +8,9 @@ A circuit becomes a list of *steps*, each one pass over the state:
   gates after it in the block V_i, ``∂E/∂θ_i = Im Tr(V_i P_i V_i† R)``. One reduction
   pass replaces one gradient pass per gate.
 - ``PERM``: a run of CNOT/SWAP gates, a GF(2)-linear map of basis indices ``j -> M j``,
-  applied as one gather whose source bits are parities ``popcount(j & row) & 1``.
+  applied as one gather. Its source indices are precomputed tables (one int32 per
+  amplitude and direction) while they fit in ``PERM_TABLE_BUDGET`` entries; beyond that
+  they are computed on the fly from parities ``popcount(j & row) & 1`` (slower).
 - ``GATE``: any other gate (two-qubit rotations, CZ, ...), as one generic pass.
 
 Gates are reordered only where they commute (they act on different qubits), so the
@@ -26,6 +28,7 @@ from ..circuit import Circuit
 BLOCK, GATE, PERM = 0, 1, 2
 BLOCK_SIZE = 4
 PERM_GATES = ("cnot", "swap")
+PERM_TABLE_BUDGET = 2**23  # int32 entries (32 MiB) for all permutation tables together
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,17 @@ class Program:
     perm: np.ndarray  # (S,) index into the permutation tables (0 if not PERM)
     perm_forward: np.ndarray  # (P, n) rows of M⁻¹: source bit i = parity(j & row_i)
     perm_backward: np.ndarray  # (P, n) rows of M
+    table_forward: np.ndarray  # (P, 2^n) source indices of M⁻¹, or (P, 0) over budget
+    table_backward: np.ndarray  # (P, 2^n) source indices of M, or (P, 0)
+
+
+def source_table(rows: np.ndarray, n: int) -> np.ndarray:
+    """Source index of every amplitude: bit i of src(j) is parity(j & rows[i])."""
+    j = np.arange(2**n, dtype=np.int64)
+    src = np.zeros(2**n, dtype=np.int64)
+    for i, row in enumerate(rows):
+        src |= (np.bitwise_count(j & int(row)) & 1).astype(np.int64) << i
+    return src.astype(np.int32)
 
 
 def _gf2_matrix(gates: list[tuple[str, tuple[int, ...]]], n: int) -> np.ndarray:
@@ -148,7 +162,12 @@ def compile_program(circuit: Circuit, kind_of: dict[str, int]) -> Program:
     for i, (_, _, _, gates, _) in enumerate(builder.steps):
         for k, (g_kind, g_slot, g_angle) in enumerate(gates):
             kind[i, k], slot[i, k], angle[i, k] = g_kind, g_slot, g_angle or 0.0
-    perms = builder.perms or [(np.zeros(circuit.n_qubits), np.zeros(circuit.n_qubits))]
+    n = circuit.n_qubits
+    perms = builder.perms or [(np.zeros(n), np.zeros(n))]
+    with_tables = builder.perms and 2 * len(perms) * 2**n <= PERM_TABLE_BUDGET
+    size = 2**n if with_tables else 0
+    table_f = np.array([source_table(f, n) if size else [] for f, _ in perms], dtype=np.int32)
+    table_b = np.array([source_table(b, n) if size else [] for _, b in perms], dtype=np.int32)
     return Program(
         n_qubits=circuit.n_qubits,
         step_type=np.array([st[0] for st in builder.steps], dtype=np.int32),
@@ -160,4 +179,6 @@ def compile_program(circuit: Circuit, kind_of: dict[str, int]) -> Program:
         perm=np.array([st[4] for st in builder.steps], dtype=np.int32),
         perm_forward=np.array([p[0] for p in perms], dtype=np.int32),
         perm_backward=np.array([p[1] for p in perms], dtype=np.int32),
+        table_forward=table_f.reshape(len(perms), size),
+        table_backward=table_b.reshape(len(perms), size),
     )

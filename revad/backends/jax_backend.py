@@ -21,6 +21,7 @@ Methods:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
@@ -223,17 +224,7 @@ def _energy(psi, ham):
 
 jax.tree_util.register_dataclass(
     Program,
-    data_fields=[
-        "step_type",
-        "a",
-        "b",
-        "kind",
-        "slot",
-        "angle",
-        "perm",
-        "perm_forward",
-        "perm_backward",
-    ],
+    data_fields=[f.name for f in dataclasses.fields(Program) if f.name != "n_qubits"],
     meta_fields=["n_qubits"],
 )
 
@@ -335,26 +326,34 @@ def _apply_block(psi, q: int, n: int, u):
 
 def _cross_density(psi, lam, q: int, n: int):
     """R = Tr_{others}(|ψ⟩⟨λ|) on qubit q: R[a, b] = Σ ψ[a, rest] conj(λ[b, rest])."""
-    v = psi.reshape(2 ** (n - q - 1), 2, 2**q)
-    w = jnp.conj(lam.reshape(2 ** (n - q - 1), 2, 2**q))
-    return jnp.stack(
-        [
-            jnp.stack([jnp.sum(v[:, 0] * w[:, 0]), jnp.sum(v[:, 0] * w[:, 1])]),
-            jnp.stack([jnp.sum(v[:, 1] * w[:, 0]), jnp.sum(v[:, 1] * w[:, 1])]),
-        ]
-    )
+    v = psi.reshape(2 ** (n - q - 1), 2, 1, 2**q)
+    w = jnp.conj(lam.reshape(2 ** (n - q - 1), 1, 2, 2**q))
+    return jnp.sum(v * w, axis=(0, 3))
 
 
-def _permute(psi, rows, n: int):
-    """(Pψ)[j] = ψ[src(j)] with source bit i = parity(j & rows[i])."""
-    j = lax.iota(jnp.int32, psi.shape[0])
-    src = sum(((lax.population_count(j & rows[i]) & 1) << i) for i in range(n))
-    return psi.at[src].get(mode="promise_in_bounds", unique_indices=True)
+def _permuter(rows, tables, n: int):
+    """``f(ψ, p)`` applying permutation p: (Pψ)[j] = ψ[src(j)], from the precomputed
+    source tables when the program has them, else from parities of ``j & rows[p][i]``."""
+    rows, tables = jnp.asarray(rows), jnp.asarray(tables)
+    if tables.shape[1]:
+
+        def src_of(p):
+            return tables[p]
+    else:
+
+        def src_of(p):
+            j = lax.iota(jnp.int32, 2**n)
+            return sum(((lax.population_count(j & rows[p][i]) & 1) << i) for i in range(n))
+
+    def permute(psi, p):
+        return psi.at[src_of(p)].get(mode="promise_in_bounds", unique_indices=True)
+
+    return permute
 
 
 def _fused_forward(theta, program: Program, cdtype):
     n = program.n_qubits
-    rows = jnp.asarray(program.perm_forward)
+    permuter = _permuter(program.perm_forward, program.table_forward, n)
     blocks = [
         partial(lambda q, psi, x: _apply_block(psi, q, n, _mat2(x[3], x[4])), q) for q in range(n)
     ]
@@ -363,7 +362,7 @@ def _fused_forward(theta, program: Program, cdtype):
         return _apply(psi, x[0], x[1], x[2], x[3], x[4])
 
     def permute(psi, x):
-        return _permute(psi, rows[x[5]], n)
+        return permuter(psi, x[5])
 
     def step(psi, s: Steps):
         x = (s.a, s.b, s.m, s.coef_a, s.coef_b, s.perm)
@@ -381,7 +380,7 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
     energy = jnp.vdot(psi, lam).real
     steps, q_mats = _steps(theta, program, cdtype, True)
     gen_a, gen_b = jnp.asarray(_GA, cdtype), jnp.asarray(_GB, cdtype)
-    rows = jnp.asarray(program.perm_backward)
+    permuter = _permuter(program.perm_backward, program.table_backward, n)
     none = jnp.zeros((2, 2), cdtype), jnp.zeros((), theta.dtype)
 
     def block(q, psi, lam, x):
@@ -401,7 +400,7 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
         return _apply(psi, *args), _apply(lam, *args), none[0], g
 
     def permute(psi, lam, x):
-        return _permute(psi, rows[x.perm], n), _permute(lam, rows[x.perm], n), *none
+        return permuter(psi, x.perm), permuter(lam, x.perm), *none
 
     branches = [partial(block, q) for q in range(n)] + [generic, permute]
 

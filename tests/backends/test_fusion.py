@@ -86,3 +86,16 @@ def test_reordering_is_exact(case):
     )
     theta = np.random.default_rng(3).uniform(-np.pi, np.pi, c.n_params)
     _check(c, h, theta)
+
+
+@pytest.mark.parametrize("budget", [0, 2**23])
+def test_permutations_with_and_without_tables(monkeypatch, budget):
+    from revad.backends import fusion
+
+    monkeypatch.setattr(fusion, "PERM_TABLE_BUDGET", budget)
+    c = revad.variational_circuit(4, 3)
+    c.swap(0, 3)
+    program = compile_fused(c)
+    assert program.table_forward.shape[1] == (16 if budget else 0)
+    h = revad.heisenberg(4)
+    _check(c, h, np.random.default_rng(0).uniform(0, 2 * np.pi, c.n_params))
