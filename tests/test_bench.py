@@ -130,3 +130,12 @@ def test_suites():
     (w,) = runner.make_suites("width", quick=False)
     assert w.cases == [(n, 10) for n in (4, 8, 12, 16, 20, 22)]
     assert [s.name for s in runner.make_suites("all", quick=True)] == ["depth", "width"]
+
+
+def test_failed_allocation_is_oom_not_error():
+    rec = {"status": "error: first call: JaxRuntimeError: RESOURCE_EXHAUSTED: Out of memory"}
+    assert runner.classify(rec)["status"] == "oom"
+    assert "RESOURCE_EXHAUSTED" in rec["note"]
+    assert runner.classify({"status": "error: first call: ValueError: bad"})["status"].startswith(
+        "error"
+    )

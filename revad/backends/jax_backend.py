@@ -258,17 +258,21 @@ class Steps(NamedTuple):
     """Per-step kernel data of a program at given θ (computed vectorized, outside the scan)."""
 
     branch: jax.Array  # q for a block on qubit q, n for a generic gate, n + 1 for a permutation
-    a: jax.Array
+    u: jax.Array  # (S, 2, 2) a block's fused matrix (U, or U† backwards)
+    a: jax.Array  # generic gate: qubits, flip mask, coefficients (U or U†), kind
     b: jax.Array
     m: jax.Array
-    coef_a: jax.Array  # (S, 4): U (or U†); a block's 2x2 matrix sits at local indices 0, 3
+    coef_a: jax.Array  # (S, 4)
     coef_b: jax.Array
-    perm: jax.Array
+    kind: jax.Array
+    slot: jax.Array  # generic gate's parameter slot (n_params: none)
+    perm: jax.Array  # permutation index
 
 
 def _steps(theta, program: Program, cdtype, inverse: bool):
-    """Fused coefficients for every step, and for the backward pass the block gradients'
-    ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i)."""
+    """Fused matrices and coefficients for every step; for the backward pass also each
+    block gate's ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i), so that
+    ``∂E/∂θ_i = Im Tr(Q_i R)`` with R the cross-density at the block's end."""
     n = program.n_qubits
     n_params = theta.shape[0]
     theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])
@@ -281,28 +285,23 @@ def _steps(theta, program: Program, cdtype, inverse: bool):
     fused = mats[:, 0]
     for k in range(1, BLOCK_SIZE):
         fused = mats[:, k] @ fused
-    is_block = program.step_type == BLOCK
-    # generic gates: first entry of each step; blocks: the fused 2x2 at local indices 0, 3
-    zero = jnp.zeros_like(fused[:, 0, 0])
-    block_a = jnp.stack([fused[:, 0, 0], zero, zero, fused[:, 1, 1]], -1)
-    block_b = jnp.stack([fused[:, 0, 1], zero, zero, fused[:, 1, 0]], -1)
     gate_a, gate_b = coef_a[:, 0], coef_b[:, 0]
     kf = jnp.asarray(_KF, jnp.int32)[program.kind[:, 0]]
-    if inverse:
+    if inverse:  # U†: A† = conj(A), B†[k] = conj(B[k ^ kf])
         gate_a = jnp.conj(gate_a)
         partner = jnp.arange(4)[None, :] ^ kf[:, None]
         gate_b = jnp.conj(jnp.take_along_axis(gate_b, partner, axis=1))
-        block_a, block_b = jnp.conj(block_a), jnp.conj(block_b[:, ::-1])  # U† = conj(U)ᵀ
-    m = (((kf >> 1) & 1) << program.a) | ((kf & 1) << program.b)
-    branch = jnp.where(is_block, program.a, n + program.step_type - GATE)
     steps = Steps(
-        branch,
-        program.a,
-        program.b,
-        m,
-        jnp.where(is_block[:, None], block_a, gate_a),
-        jnp.where(is_block[:, None], block_b, gate_b),
-        program.perm,
+        branch=jnp.where(program.step_type == BLOCK, program.a, n + program.step_type - GATE),
+        u=_dagger(fused) if inverse else fused,
+        a=program.a,
+        b=program.b,
+        m=(((kf >> 1) & 1) << program.a) | ((kf & 1) << program.b),
+        coef_a=gate_a,
+        coef_b=gate_b,
+        kind=program.kind[:, 0],
+        slot=program.slot[:, 0],
+        perm=program.perm,
     )
     if not inverse:
         return steps
@@ -354,25 +353,30 @@ def _permuter(rows, tables, n: int):
 def _fused_forward(theta, program: Program, cdtype):
     n = program.n_qubits
     permuter = _permuter(program.perm_forward, program.table_forward, n)
-    blocks = [
-        partial(lambda q, psi, x: _apply_block(psi, q, n, _mat2(x[3], x[4])), q) for q in range(n)
-    ]
 
-    def generic(psi, x):
-        return _apply(psi, x[0], x[1], x[2], x[3], x[4])
+    def block(q, psi, s):
+        return _apply_block(psi, q, n, s.u)
 
-    def permute(psi, x):
-        return permuter(psi, x[5])
+    def generic(psi, s):
+        return _apply(psi, s.a, s.b, s.m, s.coef_a, s.coef_b)
+
+    def permute(psi, s):
+        return permuter(psi, s.perm)
+
+    branches = [partial(block, q) for q in range(n)] + [generic, permute]
 
     def step(psi, s: Steps):
-        x = (s.a, s.b, s.m, s.coef_a, s.coef_b, s.perm)
-        return lax.switch(s.branch, blocks + [generic, permute], psi, x), None
+        return lax.switch(s.branch, branches, psi, s), None
 
     return lax.scan(step, _zero_state(n, cdtype), _steps(theta, program, cdtype, False))[0]
 
 
 def _sweep(theta, program: Program, ham: PauliArrays, psi):
-    """Reverse sweep from the final state: returns (E, ∂E/∂θ, recovered initial state)."""
+    """Reverse sweep from the final state: returns (E, ∂E/∂θ, recovered initial state).
+
+    Each step returns a block's cross-density R (or a generic gate's gradient g); the
+    gradients are formed from them after the scan, vectorized over steps.
+    """
     n = program.n_qubits
     cdtype = psi.dtype
     n_params = theta.shape[0]
@@ -381,53 +385,36 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
     steps, q_mats = _steps(theta, program, cdtype, True)
     gen_a, gen_b = jnp.asarray(_GA, cdtype), jnp.asarray(_GB, cdtype)
     permuter = _permuter(program.perm_backward, program.table_backward, n)
-    none = jnp.zeros((2, 2), cdtype), jnp.zeros((), theta.dtype)
+    no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), theta.dtype)
 
-    def block(q, psi, lam, x):
-        u = _mat2(x.coef_a, x.coef_b)
+    def block(q, psi, lam, s):
         r = _cross_density(psi, lam, q, n)
-        return _apply_block(psi, q, n, u), _apply_block(lam, q, n, u), r, none[1]
+        return _apply_block(psi, q, n, s.u), _apply_block(lam, q, n, s.u), r, no_g
 
-    def generic(psi, lam, x):
-        kind = x.kind
-
+    def generic(psi, lam, s):
         def grad():  # Im⟨λ|P|ψ⟩ just after the gate
-            p_psi = _apply(psi, x.a, x.b, x.m, gen_a[kind], gen_b[kind])
+            p_psi = _apply(psi, s.a, s.b, s.m, gen_a[s.kind], gen_b[s.kind])
             return jnp.vdot(lam, p_psi).imag.astype(theta.dtype)
 
-        g = lax.cond(x.slot < n_params, grad, lambda: none[1])
-        args = (x.a, x.b, x.m, x.coef_a, x.coef_b)
-        return _apply(psi, *args), _apply(lam, *args), none[0], g
+        g = lax.cond(s.slot < n_params, grad, lambda: no_g)
+        args = (s.a, s.b, s.m, s.coef_a, s.coef_b)
+        return _apply(psi, *args), _apply(lam, *args), no_r, g
 
-    def permute(psi, lam, x):
-        return permuter(psi, x.perm), permuter(lam, x.perm), *none
+    def permute(psi, lam, s):
+        return permuter(psi, s.perm), permuter(lam, s.perm), no_r, no_g
 
     branches = [partial(block, q) for q in range(n)] + [generic, permute]
 
-    def step(carry, xs):
-        psi, lam = carry
-        s, kind, slot, q_mat = xs
-        x = _BackStep(s.a, s.b, s.m, s.coef_a, s.coef_b, s.perm, kind[0], slot[0])
-        psi, lam, r, g = lax.switch(s.branch, branches, psi, lam, x)
-        block_grads = jnp.einsum("kab,ba->k", q_mat, r).imag.astype(theta.dtype)
-        grads = jnp.where(s.branch < n, block_grads, jnp.zeros_like(block_grads).at[0].set(g))
-        return (psi, lam), grads
+    def step(carry, s: Steps):
+        psi, lam, r, g = lax.switch(s.branch, branches, *carry, s)
+        return (psi, lam), (r, g)
 
-    xs = (steps, program.kind, program.slot, q_mats)
-    (psi0, _), grads = lax.scan(step, (psi, lam), xs, reverse=True)
+    (psi0, _), (r, g) = lax.scan(step, (psi, lam), steps, reverse=True)
+    block_grads = jnp.einsum("skab,sba->sk", q_mats, r).imag.astype(theta.dtype)
+    gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g)
+    grads = jnp.where((program.step_type == BLOCK)[:, None], block_grads, gate_grads)
     grad = jnp.zeros(n_params + 1, theta.dtype).at[program.slot.reshape(-1)].add(grads.reshape(-1))
     return energy, grad[:n_params], psi0
-
-
-class _BackStep(NamedTuple):
-    a: jax.Array
-    b: jax.Array
-    m: jax.Array
-    coef_a: jax.Array
-    coef_b: jax.Array
-    perm: jax.Array
-    kind: jax.Array
-    slot: jax.Array
 
 
 # ---------------------------------------------------------------------------------

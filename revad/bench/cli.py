@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from .methods import METHODS
-from .runner import Settings, default_mem_limit_mb, make_suites, run
+from .runner import Settings, default_mem_limit_mb, make_suites, replot, run
 
 
 def _ints(text: str) -> list[int]:
@@ -75,12 +75,20 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     ap.add_argument("--note", default="", help="free text recorded with the results")
+    ap.add_argument("--replot", action="store_true",
+                    help="only rewrite results.md and the plots from OUT/results.json")  # fmt: skip
     return ap
 
 
 def main(argv=None) -> int:
     ap = parser()
     args = ap.parse_args(argv)
+    if args.replot:
+        failures = replot(args.out)
+        print(f"rewrote {args.out}/results.md and the plots")
+        if failures:
+            print("ENERGY CHECK FAILED:", *failures, sep="\n  ", file=sys.stderr)
+        return 1 if failures else 0
     if args.methods == "all":
         methods = list(METHODS)
     else:

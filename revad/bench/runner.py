@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .methods import versions
-from .worker import MARK, THREAD_VARS, machine_info
+from .worker import MARK, THREAD_VARS, is_out_of_memory, machine_info
 
 ENERGY_TOL = 1e-8
 GRAD_TOL = 1e-6  # relative, on the checksum w·∇E
@@ -200,9 +200,19 @@ def run_one(method: str, n: int, layers: int, *, seed: int = 0, repeats: int = 5
         else:
             why = f"exit code {proc.returncode}"
         rec["status"] = f"error: worker died: {why}; {_log_tail(log)}"
+    classify(rec)
     if rec.get("peak_mb") is None or killed:
         rec["peak_mb"] = max(rec.get("peak_mb") or 0.0, hwm) or None
     rec["log"] = str(log)
+    return rec
+
+
+def classify(rec: dict) -> dict:
+    """Normalise a record's status: a failed allocation reported as an error is ``oom``."""
+    st = rec.get("status") or ""
+    if st.startswith("error") and is_out_of_memory(st):
+        rec["status"] = "oom"
+        rec["note"] = st.split(":", 1)[1].strip()
     return rec
 
 
@@ -396,6 +406,12 @@ def run(settings: Settings) -> tuple[list[dict], list[str]]:
     info["finished"] = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     write_json_atomic(out / "machine.json", info)
     save()
+    write_reports(records, info, out)
+    return records, failures
+
+
+def write_reports(records: list[dict], info: dict, out: Path) -> None:
+    """``results.md`` and the plots (a plotting failure is reported, never fatal)."""
     from .report import write_table
 
     write_table(records, info, out / "results.md")
@@ -407,7 +423,21 @@ def run(settings: Settings) -> tuple[list[dict], list[str]]:
         info["plots_error"] = f"{type(exc).__name__}: {exc}"
         print(f"plots failed: {info['plots_error']}", file=sys.stderr)
     write_json_atomic(out / "machine.json", info)
-    return records, failures
+
+
+def replot(out: Path) -> list[str]:
+    """Re-read ``out/results.json`` and ``machine.json``; rewrite the table and the plots.
+
+    Statuses are normalised again (:func:`classify`) and the energies re-checked, so
+    results from an older version of this package are reported like new ones.
+    """
+    records = [classify(r) for r in json.loads((out / "results.json").read_text())]
+    info = json.loads((out / "machine.json").read_text())
+    failures = check_energies(records, info.get("energy_tol", ENERGY_TOL))
+    info["failures"] = failures
+    write_json_atomic(out / "results.json", records)
+    write_reports(records, info, out)
+    return failures
 
 
 def default_mem_limit_mb() -> float | None:

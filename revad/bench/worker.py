@@ -80,6 +80,17 @@ def machine_info() -> dict:
     }
 
 
+OOM_MARKERS = ("RESOURCE_EXHAUSTED", "Out of memory", "out of memory", "Unable to allocate")
+
+
+def is_out_of_memory(exc_or_text) -> bool:
+    """A failed allocation (MemoryError, XLA's RESOURCE_EXHAUSTED, NumPy's 'Unable to
+    allocate'): the method needs more memory than the machine has, which is a result."""
+    if isinstance(exc_or_text, MemoryError):
+        return True
+    return any(m in str(exc_or_text) for m in OOM_MARKERS)
+
+
 def _emit(record: dict) -> None:
     print(MARK + json.dumps(record), flush=True)
 
@@ -157,7 +168,10 @@ def run_case(method: str, n: int, layers: int, seed: int = 0, repeats: int = 5,
         rec["status"] = f"unavailable: {exc}"
     except Exception as exc:  # record it; the runner decides what it means
         reason = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
-        if method in ALWAYS_UNAVAILABLE_ON_ERROR and phase in ("setup", "first call"):
+        if is_out_of_memory(exc):
+            rec["status"] = "oom"
+            rec["note"] = f"{phase}: {reason}"
+        elif method in ALWAYS_UNAVAILABLE_ON_ERROR and phase in ("setup", "first call"):
             rec["status"] = f"unavailable: {reason}"
         else:
             rec["status"] = f"error: {phase}: {reason}"
