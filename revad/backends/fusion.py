@@ -12,6 +12,7 @@ A circuit becomes a list of *steps*, each one pass over the state:
   amplitude and direction) while they fit in ``PERM_TABLE_BUDGET`` entries; beyond that
   they are computed on the fly from parities ``popcount(j & row) & 1`` (slower).
 - ``GATE``: any other gate (two-qubit rotations, CZ, ...), as one generic pass.
+- ``NOOP``: padding to a whole number of chunks (see :func:`pad_program`).
 
 Gates are reordered only where they commute (they act on different qubits), so the
 compiled program equals the circuit exactly.
@@ -19,13 +20,14 @@ compiled program equals the circuit exactly.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..circuit import Circuit
 
-BLOCK, GATE, PERM = 0, 1, 2
+BLOCK, GATE, PERM, NOOP = 0, 1, 2, 3  # NOOP: padding, does nothing
 BLOCK_SIZE = 4
 PERM_GATES = ("cnot", "swap")
 PERM_TABLE_BUDGET = 2**23  # int32 entries (32 MiB) for all permutation tables together
@@ -182,3 +184,20 @@ def compile_program(circuit: Circuit, kind_of: dict[str, int]) -> Program:
         table_forward=table_f.reshape(len(perms), size),
         table_backward=table_b.reshape(len(perms), size),
     )
+
+
+PER_STEP = ("step_type", "a", "b", "kind", "slot", "angle", "perm")
+
+
+def pad_program(program: Program, multiple: int, n_params: int) -> Program:
+    """Append NOOP steps (no parameters) until the step count is a multiple of ``multiple``."""
+    pad = -len(program.step_type) % multiple
+    if not pad:
+        return program
+    fill = {"step_type": NOOP, "slot": n_params}
+    padded = {}
+    for name in PER_STEP:
+        arr = getattr(program, name)
+        extra = np.full((pad,) + arr.shape[1:], fill.get(name, 0), dtype=arr.dtype)
+        padded[name] = np.concatenate([arr, extra])
+    return dataclasses.replace(program, **padded)

@@ -35,7 +35,7 @@ from ..circuit import Circuit
 from ..errors import RevadError
 from ..gates import GATES, GateDef
 from ..hamiltonian import Hamiltonian
-from .fusion import BLOCK, BLOCK_SIZE, GATE, Program, compile_program
+from .fusion import BLOCK, BLOCK_SIZE, GATE, PER_STEP, Program, compile_program, pad_program
 
 MAX_QUBITS = 30  # int32 basis indices
 
@@ -235,8 +235,40 @@ def compile_fused(circuit: Circuit) -> Program:
     if cached is not None and cached[0] == len(circuit.ops):
         return cached[1]
     program = compile_program(circuit, _KIND)
+    program = pad_program(program, _chunk_size(len(program.step_type)), circuit.n_params)
     circuit._jax_program = (len(circuit.ops), program)
     return program
+
+
+CHUNK = 512  # steps whose kernel data is materialised at once: memory O(CHUNK), not O(depth)
+
+
+def _chunk_size(n_steps: int) -> int:
+    return max(1, min(CHUNK, n_steps))
+
+
+class StepArrays(NamedTuple):
+    """The per-step arrays of a :class:`Program` (one chunk of them inside the scans)."""
+
+    step_type: jax.Array
+    a: jax.Array
+    b: jax.Array
+    kind: jax.Array
+    slot: jax.Array
+    angle: jax.Array
+    perm: jax.Array
+
+
+def _chunks(program: Program) -> StepArrays:
+    """Per-step arrays reshaped to (chunks, chunk, ...); the program is padded to fit."""
+    s = program.step_type.shape[0]
+    c = _chunk_size(s)
+    return StepArrays(
+        *(
+            jnp.asarray(getattr(program, f)).reshape((s // c, c) + getattr(program, f).shape[1:])
+            for f in PER_STEP
+        )
+    )
 
 
 def _mat2(coef_a, coef_b):
@@ -269,11 +301,10 @@ class Steps(NamedTuple):
     perm: jax.Array  # permutation index
 
 
-def _steps(theta, program: Program, cdtype, inverse: bool):
+def _steps(theta, program: StepArrays, n: int, cdtype, inverse: bool):
     """Fused matrices and coefficients for every step; for the backward pass also each
     block gate's ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i), so that
     ``∂E/∂θ_i = Im Tr(Q_i R)`` with R the cross-density at the block's end."""
-    n = program.n_qubits
     n_params = theta.shape[0]
     theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])
     angle = jnp.where(program.slot < n_params, theta_ext[program.slot], program.angle)
@@ -351,6 +382,7 @@ def _permuter(rows, tables, n: int):
 
 
 def _fused_forward(theta, program: Program, cdtype):
+    """Scan over chunks of steps; each chunk's kernel data is computed, then scanned."""
     n = program.n_qubits
     permuter = _permuter(program.perm_forward, program.table_forward, n)
 
@@ -363,26 +395,31 @@ def _fused_forward(theta, program: Program, cdtype):
     def permute(psi, s):
         return permuter(psi, s.perm)
 
-    branches = [partial(block, q) for q in range(n)] + [generic, permute]
+    def noop(psi, s):
+        return psi
+
+    branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
 
     def step(psi, s: Steps):
         return lax.switch(s.branch, branches, psi, s), None
 
-    return lax.scan(step, _zero_state(n, cdtype), _steps(theta, program, cdtype, False))[0]
+    def chunk(psi, arrays: StepArrays):
+        return lax.scan(step, psi, _steps(theta, arrays, n, cdtype, False))[0], None
+
+    return lax.scan(chunk, _zero_state(n, cdtype), _chunks(program))[0]
 
 
 def _sweep(theta, program: Program, ham: PauliArrays, psi):
     """Reverse sweep from the final state: returns (E, ∂E/∂θ, recovered initial state).
 
     Each step returns a block's cross-density R (or a generic gate's gradient g); the
-    gradients are formed from them after the scan, vectorized over steps.
+    gradients of a chunk are formed from them after its scan, vectorized over steps.
     """
     n = program.n_qubits
     cdtype = psi.dtype
     n_params = theta.shape[0]
     lam = _apply_hamiltonian(psi, ham)
     energy = jnp.vdot(psi, lam).real
-    steps, q_mats = _steps(theta, program, cdtype, True)
     gen_a, gen_b = jnp.asarray(_GA, cdtype), jnp.asarray(_GB, cdtype)
     permuter = _permuter(program.perm_backward, program.table_backward, n)
     no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), theta.dtype)
@@ -403,17 +440,27 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
     def permute(psi, lam, s):
         return permuter(psi, s.perm), permuter(lam, s.perm), no_r, no_g
 
-    branches = [partial(block, q) for q in range(n)] + [generic, permute]
+    def noop(psi, lam, s):
+        return psi, lam, no_r, no_g
+
+    branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
 
     def step(carry, s: Steps):
         psi, lam, r, g = lax.switch(s.branch, branches, *carry, s)
         return (psi, lam), (r, g)
 
-    (psi0, _), (r, g) = lax.scan(step, (psi, lam), steps, reverse=True)
-    block_grads = jnp.einsum("skab,sba->sk", q_mats, r).imag.astype(theta.dtype)
-    gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g)
-    grads = jnp.where((program.step_type == BLOCK)[:, None], block_grads, gate_grads)
-    grad = jnp.zeros(n_params + 1, theta.dtype).at[program.slot.reshape(-1)].add(grads.reshape(-1))
+    def chunk(carry, arrays: StepArrays):
+        psi, lam, grad = carry
+        steps, q_mats = _steps(theta, arrays, n, cdtype, True)
+        (psi, lam), (r, g) = lax.scan(step, (psi, lam), steps, reverse=True)
+        block_grads = jnp.einsum("skab,sba->sk", q_mats, r).imag.astype(theta.dtype)
+        gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g)
+        grads = jnp.where((arrays.step_type == BLOCK)[:, None], block_grads, gate_grads)
+        grad = grad.at[arrays.slot.reshape(-1)].add(grads.reshape(-1))
+        return (psi, lam, grad), None
+
+    grad = jnp.zeros(n_params + 1, theta.dtype)
+    (psi0, _, grad), _ = lax.scan(chunk, (psi, lam, grad), _chunks(program), reverse=True)
     return energy, grad[:n_params], psi0
 
 

@@ -41,6 +41,7 @@ def _plot(records, suite, x_key, y_key, ylabel, title, path, info, logx, killed_
             methods.append(r["method"])
     fig, ax = plt.subplots(figsize=(7.5, 5))
     drawn = killed_any = False
+    stacked: dict = {}  # x -> killed markers already drawn there (offset them, no overlap)
     for i, method in enumerate(methods):
         style = _style(method, i)
         mine = sorted((r for r in recs if r["method"] == method), key=lambda r: r[x_key])
@@ -51,9 +52,14 @@ def _plot(records, suite, x_key, y_key, ylabel, title, path, info, logx, killed_
         for r in mine:
             y = killed_y(r)
             if y is not None and r.get("status") in ("timeout", "oom"):
+                k = stacked[r[x_key]] = stacked.get(r[x_key], -1) + 1
+                y = y * 1.25**k
                 ax.plot([r[x_key]], [y], marker="x", markersize=11, mew=2.5,
                         color=style["color"], linestyle="none")  # fmt: skip
-                ax.annotate(r["status"], (r[x_key], y), textcoords="offset points",
+                label = r["status"]
+                if r.get("mem_request_mb") and killed_y is not None and y_key == "peak_mb":
+                    label += f" (needs > {y / 1024:.0f} GB)"
+                ax.annotate(label, (r[x_key], y), textcoords="offset points",
                             xytext=(4, 4), fontsize=7, color=style["color"])  # fmt: skip
                 drawn = killed_any = True
     if not drawn:
@@ -85,8 +91,10 @@ def make_plots(records: list[dict], info: dict, out: Path) -> list[Path]:
     def at_budget(r):
         return budget if r.get("status") == "timeout" else None
 
-    def at_memory(r):
-        return r.get("peak_mb") if r.get("status") == "oom" else None
+    def at_memory(r):  # a lower bound: what it had, plus any allocation that failed
+        if r.get("status") != "oom":
+            return None
+        return (r.get("peak_mb") or 0.0) + (r.get("mem_request_mb") or 0.0) or None
 
     def fixed(suite, key):
         vals = sorted({r[key] for r in records if suite in r.get("suites", [])})

@@ -127,6 +127,8 @@ def table_markdown(records: list[dict], info: dict) -> str:
         out += ["## Cases that did not finish", ""]
         for r in other:
             note = f" — {r['note']}" if r.get("note") else ""
+            if r.get("mem_request_mb"):
+                note += f" (a failed request for {r['mem_request_mb']:.0f} MB)"
             out.append(f"- {r['method']} n={r['n']} layers={r['layers']}: {r['status']}{note}")
         out.append("")
     return "\n".join(out)

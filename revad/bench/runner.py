@@ -17,6 +17,7 @@ import datetime as _dt
 import json
 import math
 import os
+import re
 import shlex
 import statistics
 import subprocess
@@ -213,6 +214,10 @@ def classify(rec: dict) -> dict:
     if st.startswith("error") and is_out_of_memory(st):
         rec["status"] = "oom"
         rec["note"] = st.split(":", 1)[1].strip()
+    if rec.get("status") == "oom" and "mem_request_mb" not in rec:
+        found = re.search(r"allocating (\d+) bytes", rec.get("note") or "")
+        if found:  # the allocation that failed: the method needed at least this much more
+            rec["mem_request_mb"] = int(found.group(1)) / 2**20
     return rec
 
 
@@ -267,12 +272,15 @@ def write_json_atomic(path: Path, data) -> None:
 
 
 def _git_head(where: Path) -> str | None:
-    """``<commit>`` (plus ``-dirty`` with local changes) of the checkout holding revad."""
+    """``<commit>`` (plus ``-dirty`` with local changes) of the checkout holding revad;
+    None when revad is not the checkout's own package (a copy inside another repo)."""
     try:
+        top = subprocess.run(["git", "-C", str(where), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=10)  # fmt: skip
+        if top.returncode != 0 or Path(top.stdout.strip()).resolve() != where.resolve().parent:
+            return None
         head = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, timeout=10)  # fmt: skip
-        if head.returncode != 0:
-            return None
         dirty = subprocess.run(["git", "-C", str(where), "status", "--porcelain", "."],
                                capture_output=True, text=True, timeout=10)  # fmt: skip
         return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")

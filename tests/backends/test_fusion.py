@@ -99,3 +99,16 @@ def test_permutations_with_and_without_tables(monkeypatch, budget):
     assert program.table_forward.shape[1] == (16 if budget else 0)
     h = revad.heisenberg(4)
     _check(c, h, np.random.default_rng(0).uniform(0, 2 * np.pi, c.n_params))
+
+
+def test_chunked_scans_with_padding(monkeypatch):
+    """Kernel data is built chunk by chunk; a step count not divisible by the chunk pads."""
+    from revad.backends import jax_backend
+
+    monkeypatch.setattr(jax_backend, "CHUNK", 7)
+    c = revad.variational_circuit(3, 4)
+    c.rxx(0, 2)
+    program = compile_fused(c)
+    assert len(program.step_type) % 7 == 0 and program.step_type[-1] == 3  # NOOP padding
+    h = revad.heisenberg(3)
+    _check(c, h, np.random.default_rng(1).uniform(0, 2 * np.pi, c.n_params))
