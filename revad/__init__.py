@@ -7,7 +7,6 @@ from .errors import RevadError
 from .gates import GATES
 from .hamiltonian import Hamiltonian, heisenberg, tfim, xxz
 from .hamiltonian_io import load_hamiltonian, molecule_info, save_hamiltonian
-from .train import train
 
 __all__ = [
     "GATES",
@@ -30,3 +29,12 @@ __all__ = [
     "train",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """``revad.train`` is imported on first use, so importing revad does not load optax."""
+    if name == "train":
+        from .train import train
+
+        return train
+    raise AttributeError(f"module 'revad' has no attribute {name!r}")

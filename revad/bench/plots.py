@@ -49,12 +49,15 @@ def _plot(records, suite, x_key, y_key, ylabel, title, path, info, logx, killed_
         if ok:
             ax.plot([r[x_key] for r in ok], [r[y_key] for r in ok], label=method, **style)
             drawn = True
+        named = False
         for r in mine:
             y = killed_y(r)
             if y is not None and r.get("status") in ("timeout", "oom"):
                 k = stacked[r[x_key]] = stacked.get(r[x_key], -1) + 1
                 y = y * 1.25**k
-                ax.plot([r[x_key]], [y], marker="x", markersize=11, mew=2.5,
+                legend = method if not ok and not named else None  # only killed: name it here
+                named = named or legend is not None
+                ax.plot([r[x_key]], [y], marker="x", markersize=11, mew=2.5, label=legend,
                         color=style["color"], linestyle="none")  # fmt: skip
                 label = r["status"]
                 if r.get("mem_request_mb") and killed_y is not None and y_key == "peak_mb":
@@ -67,6 +70,10 @@ def _plot(records, suite, x_key, y_key, ylabel, title, path, info, logx, killed_
         return None
     if logx:
         ax.set_xscale("log")
+        ax.minorticks_off()
+    xs = sorted({r[x_key] for r in recs})
+    ax.set_xticks(xs)
+    ax.set_xticklabels([f"{x:,}" for x in xs])
     ax.set_yscale("log")
     ax.set_xlabel("layers" if x_key == "layers" else "qubits n")
     ax.set_ylabel(ylabel)
