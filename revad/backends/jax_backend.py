@@ -1,22 +1,25 @@
-"""JAX backend: one fused kernel for every gate, reversible adjoint as a ``custom_vjp``.
+"""JAX backend: reversible adjoint as a ``custom_vjp`` over a fused program.
 
 Every gate of revad's set (and every generator) has the form
 
     (Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·ψ[j ^ m],   k(j) = 2·bit_a(j) + bit_b(j),
 
-with a flip mask ``m`` and eight coefficients (one-qubit gates use ``a = b = q``). So a
-circuit compiles to small integer arrays, and simulation is a ``lax.scan`` over them
-whose body is one fused pass over the state: compile time does not grow with depth,
-and circuits of equal size share compiled code. ``U†`` has the same form:
+with a flip mask ``m`` and eight coefficients taken from tables built from
+``revad.gates`` (one-qubit gates use ``a = b = q``). ``U†`` has the same form:
 ``A† = conj(A)``, ``B†[k] = conj(B[k ^ kf])``, where ``kf`` says which of ``a, b`` flip.
 
 Methods:
-- ``adjoint``: the forward pass keeps only the final state; the backward pass walks
-  the gates in reverse inside ``lax.scan``, reading ``∂E/∂θ = Im⟨λ|P|ψ⟩`` and
-  uncomputing ψ and λ. O(1) statevectors in depth; the state recovered at the end
-  (ideally |0⟩) measures the accumulated round-off ("drift").
-- ``tape``: ``jax.value_and_grad`` through the same forward scan; JAX stores every
-  intermediate state, O(depth) memory. The fair yardstick for the adjoint.
+- ``adjoint``: the circuit is compiled by ``revad.backends.fusion`` into steps (fused
+  one-qubit blocks, CNOT/SWAP permutations, generic gates). The forward pass keeps only
+  the final state; the backward pass walks the steps in reverse inside ``lax.scan``,
+  reading gradients (``Im⟨λ|P|ψ⟩``, or from a block's reduced cross-density) and
+  uncomputing ψ and λ. Per-step kernel data is built one chunk of steps at a time, so
+  memory is O(1) statevectors and O(chunk) scalars whatever the depth, and the traced
+  program (hence compile time) does not grow with depth. The state recovered at the
+  end (ideally |0⟩) measures the accumulated round-off ("drift").
+- ``tape``: ``jax.value_and_grad`` through a plain gate-by-gate scan (no fusion); JAX
+  stores every intermediate state, O(depth) memory. The yardstick for the adjoint's
+  memory; its time also lacks the fusion, so adjoint-vs-tape time mixes both effects.
 """
 
 from __future__ import annotations
