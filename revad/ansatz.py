@@ -13,8 +13,12 @@ def _cnot_ring(c: Circuit) -> None:
         c.cnot(i, (i + 1) % n)
 
 
-def _start(n: int, prepare) -> Circuit:
-    """A circuit that first flips the qubits in ``prepare`` (e.g. a Hartree-Fock state)."""
+def _start(name: str, n: int, nlayer: int, prepare) -> Circuit:
+    """A checked empty ansatz that first flips the qubits in ``prepare`` (e.g. Hartree-Fock)."""
+    n = _check_int(n, "n")
+    nlayer = _check_int(nlayer, "nlayer")
+    if n < 1 or nlayer < 0:
+        raise RevadError(f"{name} needs n >= 1 and nlayer >= 0, got {n}, {nlayer}")
     c = Circuit(n)
     for q in prepare:
         c.x(q)
@@ -29,11 +33,8 @@ def variational_circuit(n: int, nlayer: int, prepare=()) -> Circuit:
     a single layer is just ``Rx``). ``n*(3*nlayer+1)`` parameters. ``prepare``: qubits
     flipped by X gates before the ansatz (default none: start from |0…0⟩).
     """
-    n = _check_int(n, "n")
-    nlayer = _check_int(nlayer, "nlayer")
-    if n < 1 or nlayer < 0:
-        raise RevadError(f"variational_circuit needs n >= 1 and nlayer >= 0, got {n}, {nlayer}")
-    c = _start(n, prepare)
+    c = _start("variational_circuit", n, nlayer, prepare)
+    n = c.n_qubits
     for i in range(nlayer + 1):
         if i > 0:
             _cnot_ring(c)
@@ -56,11 +57,8 @@ def hardware_efficient(n: int, nlayer: int, prepare=()) -> Circuit:
 
     ``2n(nlayer+1)`` parameters; linear (not ring) entanglement, as on hardware.
     """
-    n = _check_int(n, "n")
-    nlayer = _check_int(nlayer, "nlayer")
-    if n < 1 or nlayer < 0:
-        raise RevadError(f"hardware_efficient needs n >= 1 and nlayer >= 0, got {n}, {nlayer}")
-    c = _start(n, prepare)
+    c = _start("hardware_efficient", n, nlayer, prepare)
+    n = c.n_qubits
     for i in range(nlayer + 1):
         if i > 0:
             for q in range(n - 1):
