@@ -165,31 +165,30 @@ def _apply(psi, a, b, m, coef_a, coef_b):
     return _pick(coef_a, k) * psi + _pick(coef_b, k) * partner
 
 
-class Gates(NamedTuple):
-    """Per-gate kernel data for a whole circuit at given θ (computed vectorized)."""
+def _coefficients(theta, kind, slot, angle, cdtype):
+    """Table coefficients (A, B) of every gate, shape ``kind.shape + (4,)``, at θ.
 
-    a: jax.Array
-    b: jax.Array
-    m: jax.Array  # flip mask
-    coef_a: jax.Array  # (G, 4)
-    coef_b: jax.Array  # (G, 4)
-
-
-def _gates(theta, ops: Ops, cdtype, inverse: bool = False) -> Gates:
-    """Coefficients of U (or U†) for every gate; per-gate scalar work stays out of the scan."""
-    theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])  # slot n_params: fixed
-    angle = jnp.where(ops.slot < theta.shape[0], theta_ext[ops.slot], ops.angle)
-    basis = _angle_basis(angle).astype(cdtype)  # (5, G)
+    Slots ``>= len(θ)`` mean "fixed angle". Vectorized: per-gate scalar work stays out
+    of the scans."""
+    theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])
+    angle = jnp.where(slot < theta.shape[0], theta_ext[slot], angle)
+    basis = _angle_basis(angle).astype(cdtype)  # (5, *kind.shape)
     ta, tb = jnp.asarray(_TA, cdtype), jnp.asarray(_TB, cdtype)
-    coef_a = sum(basis[i][:, None] * ta[:, i][ops.kind] for i in range(5))
-    coef_b = sum(basis[i][:, None] * tb[:, i][ops.kind] for i in range(5))
-    kf = jnp.asarray(_KF, jnp.int32)[ops.kind]
-    m = (((kf >> 1) & 1) << ops.a) | ((kf & 1) << ops.b)
-    if inverse:  # U†: A† = conj(A), B†[k] = conj(B[k ^ kf])
-        coef_a = jnp.conj(coef_a)
-        partner = jnp.arange(4)[None, :] ^ kf[:, None]
-        coef_b = jnp.conj(jnp.take_along_axis(coef_b, partner, axis=1))
-    return Gates(ops.a, ops.b, m, coef_a, coef_b)
+    coef_a = sum(basis[i][..., None] * ta[:, i][kind] for i in range(5))
+    coef_b = sum(basis[i][..., None] * tb[:, i][kind] for i in range(5))
+    return coef_a, coef_b
+
+
+def _flip(kind, a, b):
+    """(kf, m): which of a, b a gate's partner index flips, and the flip mask."""
+    kf = jnp.asarray(_KF, jnp.int32)[kind]
+    return kf, (((kf >> 1) & 1) << a) | ((kf & 1) << b)
+
+
+def _dagger_coefficients(coef_a, coef_b, kf):
+    """U† in the same form: A† = conj(A), B†[k] = conj(B[k ^ kf])."""
+    partner = jnp.arange(4)[None, :] ^ kf[:, None]
+    return jnp.conj(coef_a), jnp.conj(jnp.take_along_axis(coef_b, partner, axis=1))
 
 
 def _zero_state(n: int, cdtype):
@@ -200,7 +199,9 @@ def _forward(theta, ops: Ops, n: int, cdtype):
     def step(psi, gate):
         return _apply(psi, *gate), None
 
-    return lax.scan(step, _zero_state(n, cdtype), _gates(theta, ops, cdtype))[0]
+    coef_a, coef_b = _coefficients(theta, ops.kind, ops.slot, ops.angle, cdtype)
+    _, m = _flip(ops.kind, ops.a, ops.b)
+    return lax.scan(step, _zero_state(n, cdtype), (ops.a, ops.b, m, coef_a, coef_b))[0]
 
 
 def _apply_hamiltonian(psi, ham: PauliArrays):
@@ -308,29 +309,21 @@ def _steps(theta, program: StepArrays, n: int, cdtype, inverse: bool):
     """Fused matrices and coefficients for every step; for the backward pass also each
     block gate's ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i), so that
     ``∂E/∂θ_i = Im Tr(Q_i R)`` with R the cross-density at the block's end."""
-    n_params = theta.shape[0]
-    theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])
-    angle = jnp.where(program.slot < n_params, theta_ext[program.slot], program.angle)
-    basis = _angle_basis(angle).astype(cdtype)  # (5, S, K)
-    ta, tb = jnp.asarray(_TA, cdtype), jnp.asarray(_TB, cdtype)
-    coef_a = sum(basis[i][..., None] * ta[:, i][program.kind] for i in range(5))  # (S, K, 4)
-    coef_b = sum(basis[i][..., None] * tb[:, i][program.kind] for i in range(5))
+    coef_a, coef_b = _coefficients(theta, program.kind, program.slot, program.angle, cdtype)
     mats = _mat2(coef_a, coef_b)  # (S, K, 2, 2), meaningful for blocks
     fused = mats[:, 0]
     for k in range(1, BLOCK_SIZE):
         fused = mats[:, k] @ fused
     gate_a, gate_b = coef_a[:, 0], coef_b[:, 0]
-    kf = jnp.asarray(_KF, jnp.int32)[program.kind[:, 0]]
-    if inverse:  # U†: A† = conj(A), B†[k] = conj(B[k ^ kf])
-        gate_a = jnp.conj(gate_a)
-        partner = jnp.arange(4)[None, :] ^ kf[:, None]
-        gate_b = jnp.conj(jnp.take_along_axis(gate_b, partner, axis=1))
+    kf, m = _flip(program.kind[:, 0], program.a, program.b)
+    if inverse:
+        gate_a, gate_b = _dagger_coefficients(gate_a, gate_b, kf)
     steps = Steps(
         branch=jnp.where(program.step_type == BLOCK, program.a, n + program.step_type - GATE),
         u=_dagger(fused) if inverse else fused,
         a=program.a,
         b=program.b,
-        m=(((kf >> 1) & 1) << program.a) | ((kf & 1) << program.b),
+        m=m,
         coef_a=gate_a,
         coef_b=gate_b,
         kind=program.kind[:, 0],
