@@ -49,6 +49,8 @@ class Program:
     perm_backward: np.ndarray  # (P, n) rows of M
     table_forward: np.ndarray  # (P, 2^n) source indices of M⁻¹, or (P, 0) over budget
     table_backward: np.ndarray  # (P, 2^n) source indices of M, or (P, 0)
+    cols_forward: np.ndarray  # (P, n) src(1 << i) of M⁻¹: src(j) = XOR of cols over bits of j
+    cols_backward: np.ndarray  # (P, n) the same for M
 
 
 def source_table(rows: np.ndarray, n: int) -> np.ndarray:
@@ -58,6 +60,14 @@ def source_table(rows: np.ndarray, n: int) -> np.ndarray:
     for i, row in enumerate(rows):
         src |= (np.bitwise_count(j & int(row)) & 1).astype(np.int64) << i
     return src.astype(np.int32)
+
+
+def source_columns(rows: np.ndarray, n: int) -> np.ndarray:
+    """Images of the unit vectors, ``src(1 << k)``: the columns of the GF(2) matrix."""
+    return np.array(
+        [sum(((int(row) >> k) & 1) << i for i, row in enumerate(rows)) for k in range(n)],
+        dtype=np.int32,
+    )
 
 
 def _gf2_matrix(gates: list[tuple[str, tuple[int, ...]]], n: int) -> np.ndarray:
@@ -183,6 +193,8 @@ def compile_program(circuit: Circuit, kind_of: dict[str, int]) -> Program:
         perm_backward=np.array([p[1] for p in perms], dtype=np.int32),
         table_forward=table_f.reshape(len(perms), size),
         table_backward=table_b.reshape(len(perms), size),
+        cols_forward=np.array([source_columns(f, n) for f, _ in perms], dtype=np.int32),
+        cols_backward=np.array([source_columns(b, n) for _, b in perms], dtype=np.int32),
     )
 
 

@@ -38,6 +38,7 @@ from ..circuit import Circuit
 from ..errors import RevadError
 from ..gates import GATES, GateDef
 from ..hamiltonian import Hamiltonian
+from . import native as native_kernels
 from .fusion import BLOCK, BLOCK_SIZE, GATE, PER_STEP, Program, compile_program, pad_program
 
 MAX_QUBITS = 30  # int32 basis indices
@@ -204,8 +205,11 @@ def _forward(theta, ops: Ops, n: int, cdtype):
     return lax.scan(step, _zero_state(n, cdtype), (ops.a, ops.b, m, coef_a, coef_b))[0]
 
 
-def _apply_hamiltonian(psi, ham: PauliArrays):
-    """λ = Hψ, one pass per Pauli term (bit flip and sign vector, no matrices)."""
+def _apply_hamiltonian(psi, ham: PauliArrays, native: bool = False):
+    """λ = Hψ, one pass per Pauli term (bit flip and sign vector, no matrices); the
+    native kernel adds all terms in one tiled pass."""
+    if native:
+        return native_kernels.pauli_sum(psi, ham.xmask, ham.zmask, jnp.asarray(ham.weight))
 
     def step(lam, term):
         x, z, w = term
@@ -218,8 +222,8 @@ def _apply_hamiltonian(psi, ham: PauliArrays):
     return lax.scan(step, jnp.zeros_like(psi), terms)[0]
 
 
-def _energy(psi, ham):
-    return jnp.vdot(psi, _apply_hamiltonian(psi, ham)).real
+def _energy(psi, ham, native: bool = False):
+    return jnp.vdot(psi, _apply_hamiltonian(psi, ham, native)).real
 
 
 # ---------------------------------------------------------------------------------
@@ -293,7 +297,7 @@ def _dagger(u):
 class Steps(NamedTuple):
     """Per-step kernel data of a program at given θ (computed vectorized, outside the scan)."""
 
-    branch: jax.Array  # q for a block on qubit q, n for a generic gate, n + 1 for a permutation
+    branch: jax.Array  # see _branch
     u: jax.Array  # (S, 2, 2) a block's fused matrix (U, or U† backwards)
     a: jax.Array  # generic gate: qubits, flip mask, coefficients (U or U†), kind
     b: jax.Array
@@ -305,7 +309,16 @@ class Steps(NamedTuple):
     perm: jax.Array  # permutation index
 
 
-def _steps(theta, program: StepArrays, n: int, cdtype, inverse: bool):
+def _branch(program: StepArrays, n: int, native: bool):
+    """Switch index of each step. Pure JAX: one branch per qubit for blocks (the qubit
+    must be static for the reshape kernel), then generic, permutation, noop. Native:
+    the step type itself (the kernel takes the qubit at run time), so 4 branches."""
+    if native:
+        return program.step_type
+    return jnp.where(program.step_type == BLOCK, program.a, n + program.step_type - GATE)
+
+
+def _steps(theta, program: StepArrays, n: int, cdtype, inverse: bool, native: bool):
     """Fused matrices and coefficients for every step; for the backward pass also each
     block gate's ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i), so that
     ``∂E/∂θ_i = Im Tr(Q_i R)`` with R the cross-density at the block's end."""
@@ -319,7 +332,7 @@ def _steps(theta, program: StepArrays, n: int, cdtype, inverse: bool):
     if inverse:
         gate_a, gate_b = _dagger_coefficients(gate_a, gate_b, kf)
     steps = Steps(
-        branch=jnp.where(program.step_type == BLOCK, program.a, n + program.step_type - GATE),
+        branch=_branch(program, n, native),
         u=_dagger(fused) if inverse else fused,
         a=program.a,
         b=program.b,
@@ -377,9 +390,11 @@ def _permuter(rows, tables, n: int):
     return permute
 
 
-def _fused_forward(theta, program: Program, cdtype):
+def _fused_forward(theta, program: Program, cdtype, native: bool):
     """Scan over chunks of steps; each chunk's kernel data is computed, then scanned."""
     n = program.n_qubits
+    if native:
+        return _native_forward(theta, program, cdtype)
     permuter = _permuter(program.perm_forward, program.table_forward, n)
 
     def block(q, psi, s):
@@ -400,12 +415,39 @@ def _fused_forward(theta, program: Program, cdtype):
         return lax.switch(s.branch, branches, psi, s), None
 
     def chunk(psi, arrays: StepArrays):
-        return lax.scan(step, psi, _steps(theta, arrays, n, cdtype, False))[0], None
+        return lax.scan(step, psi, _steps(theta, arrays, n, cdtype, False, False))[0], None
 
     return lax.scan(chunk, _zero_state(n, cdtype), _chunks(program))[0]
 
 
-def _sweep(theta, program: Program, ham: PauliArrays, psi):
+def _native_data(steps: Steps, cols, cdtype):
+    """Per-step operands of the native step kernels: ints (type, a, b, m), the 20
+    coefficients (2x2 block matrix, A, B, GA, GB) and the permutation's columns."""
+    ints = jnp.stack([steps.branch, steps.a, steps.b, steps.m], axis=1)
+    gens = (jnp.asarray(_GA, cdtype)[steps.kind], jnp.asarray(_GB, cdtype)[steps.kind])
+    coef = jnp.concatenate([steps.u.reshape(-1, 4), steps.coef_a, steps.coef_b, *gens], axis=1)
+    return ints, coef, jnp.asarray(cols)[steps.perm]
+
+
+def _native_forward(theta, program: Program, cdtype):
+    """The forward scan with one native kernel call per step (no switch: the kernel
+    dispatches on the step type, so XLA updates ψ in place instead of copying it)."""
+    n = program.n_qubits
+
+    def step(states, data):
+        return native_kernels.forward_step(*states, *data), None
+
+    def chunk(states, arrays: StepArrays):
+        data = _native_data(
+            _steps(theta, arrays, n, cdtype, False, True), program.cols_forward, cdtype
+        )
+        return lax.scan(step, states, data)[0], None
+
+    psi = _zero_state(n, cdtype)
+    return lax.scan(chunk, (psi, jnp.zeros_like(psi)), _chunks(program))[0][0]
+
+
+def _sweep(theta, program: Program, ham: PauliArrays, psi, native: bool):
     """Reverse sweep from the final state: returns (E, ∂E/∂θ, recovered initial state).
 
     Each step returns a block's cross-density R (or a generic gate's gradient g); the
@@ -414,11 +456,33 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
     n = program.n_qubits
     cdtype = psi.dtype
     n_params = theta.shape[0]
-    lam = _apply_hamiltonian(psi, ham)
+    lam = _apply_hamiltonian(psi, ham, native)
     energy = jnp.vdot(psi, lam).real
+    run = _native_reverse if native else _reverse
+    states = (psi, lam, jnp.zeros_like(psi)) if native else (psi, lam)
+
+    def chunk(carry, arrays: StepArrays):
+        states, grad = carry
+        steps, q_mats = _steps(theta, arrays, n, cdtype, True, native)
+        states, r, g = run(states, steps, program, n_params)
+        block_grads = jnp.einsum("skab,sba->sk", q_mats, r).imag.astype(theta.dtype)
+        gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g.astype(theta.dtype))
+        grads = jnp.where((arrays.step_type == BLOCK)[:, None], block_grads, gate_grads)
+        grad = grad.at[arrays.slot.reshape(-1)].add(grads.reshape(-1))
+        return (states, grad), None
+
+    grad = jnp.zeros(n_params + 1, theta.dtype)
+    (states, grad), _ = lax.scan(chunk, (states, grad), _chunks(program), reverse=True)
+    return energy, grad[:n_params], states[0]
+
+
+def _reverse(states, steps: Steps, program: Program, n_params: int):
+    """Pure-JAX reverse scan over one chunk: (ψ, λ) uncomputed, per-step R and g."""
+    n = program.n_qubits
+    cdtype = states[0].dtype
     gen_a, gen_b = jnp.asarray(_GA, cdtype), jnp.asarray(_GB, cdtype)
     permuter = _permuter(program.perm_backward, program.table_backward, n)
-    no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), theta.dtype)
+    no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), jnp.finfo(cdtype).dtype)
 
     def block(q, psi, lam, s):
         r = _cross_density(psi, lam, q, n)
@@ -427,7 +491,7 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
     def generic(psi, lam, s):
         def grad():  # Im⟨λ|P|ψ⟩ just after the gate
             p_psi = _apply(psi, s.a, s.b, s.m, gen_a[s.kind], gen_b[s.kind])
-            return jnp.vdot(lam, p_psi).imag.astype(theta.dtype)
+            return jnp.vdot(lam, p_psi).imag
 
         g = lax.cond(s.slot < n_params, grad, lambda: no_g)
         args = (s.a, s.b, s.m, s.coef_a, s.coef_b)
@@ -445,19 +509,21 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
         psi, lam, r, g = lax.switch(s.branch, branches, *carry, s)
         return (psi, lam), (r, g)
 
-    def chunk(carry, arrays: StepArrays):
-        psi, lam, grad = carry
-        steps, q_mats = _steps(theta, arrays, n, cdtype, True)
-        (psi, lam), (r, g) = lax.scan(step, (psi, lam), steps, reverse=True)
-        block_grads = jnp.einsum("skab,sba->sk", q_mats, r).imag.astype(theta.dtype)
-        gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g)
-        grads = jnp.where((arrays.step_type == BLOCK)[:, None], block_grads, gate_grads)
-        grad = grad.at[arrays.slot.reshape(-1)].add(grads.reshape(-1))
-        return (psi, lam, grad), None
+    states, (r, g) = lax.scan(step, states, steps, reverse=True)
+    return states, r, g
 
-    grad = jnp.zeros(n_params + 1, theta.dtype)
-    (psi0, _, grad), _ = lax.scan(chunk, (psi, lam, grad), _chunks(program), reverse=True)
-    return energy, grad[:n_params], psi0
+
+def _native_reverse(states, steps: Steps, program: Program, n_params: int):
+    """Native reverse scan over one chunk: (ψ, λ, scratch) in place, per-step R and g."""
+
+    def step(states, data):
+        *states, r = native_kernels.backward_step(*states, *data)
+        return tuple(states), r
+
+    data = _native_data(steps, program.cols_backward, states[0].dtype)
+    states, r = lax.scan(step, states, data, reverse=True)
+    g = jnp.where(steps.slot < n_params, r[:, 0, 0].imag, 0)
+    return states, r, g
 
 
 # ---------------------------------------------------------------------------------
@@ -466,19 +532,20 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi):
 BACKWARD_TRACES = 0  # incremented each time the custom backward pass is traced
 
 
-@partial(jax.jit, static_argnames=("cdtype",))
-def _statevector(theta, program, cdtype):
-    return _fused_forward(theta, program, cdtype)
+@partial(jax.jit, static_argnames=("cdtype", "native"))
+def _statevector(theta, program, cdtype, native):
+    return _fused_forward(theta, program, cdtype, native)
 
 
-@partial(jax.jit, static_argnames=("cdtype",))
-def _expectation(theta, program, ham, cdtype):
-    return _energy(_fused_forward(theta, program, cdtype), ham)
+@partial(jax.jit, static_argnames=("cdtype", "native"))
+def _expectation(theta, program, ham, cdtype, native):
+    return _energy(_fused_forward(theta, program, cdtype, native), ham, native)
 
 
-@partial(jax.jit, static_argnames=("cdtype",))
-def _adjoint_value_and_grad(theta, program, ham, cdtype):
-    energy, grad, psi0 = _sweep(theta, program, ham, _fused_forward(theta, program, cdtype))
+@partial(jax.jit, static_argnames=("cdtype", "native"))
+def _adjoint_value_and_grad(theta, program, ham, cdtype, native):
+    psi = _fused_forward(theta, program, cdtype, native)
+    energy, grad, psi0 = _sweep(theta, program, ham, psi, native)
     drift = jnp.linalg.norm(psi0 - _zero_state(program.n_qubits, cdtype))
     return energy, grad, drift
 
@@ -500,41 +567,67 @@ def _check_size(n: int) -> None:
         raise RevadError(f"the JAX backend simulates at most {MAX_QUBITS} qubits, got {n}")
 
 
-def statevector(circuit: Circuit, theta: np.ndarray, dtype=np.complex128) -> np.ndarray:
-    _check_size(circuit.n_qubits)
-    cdtype, rdtype = _dtypes(dtype)
-    with jax.enable_x64(cdtype == np.complex128):
-        psi = _statevector(jnp.asarray(theta, rdtype), compile_fused(circuit), cdtype)
-        return np.asarray(psi)
+def _native(native: bool | None) -> bool:
+    """``None``: the native CPU kernels when they are available (revad.backends.native)."""
+    if native is None:
+        return native_kernels.enabled()
+    if native:
+        native_kernels.require()
+    return native
 
 
-def expectation(circuit: Circuit, h: Hamiltonian, theta, dtype=np.complex128) -> float:
+def statevector(
+    circuit: Circuit, theta: np.ndarray, dtype=np.complex128, native: bool | None = None
+) -> np.ndarray:
     _check_size(circuit.n_qubits)
     cdtype, rdtype = _dtypes(dtype)
+    native = _native(native)
     with jax.enable_x64(cdtype == np.complex128):
         theta = jnp.asarray(theta, rdtype)
-        return float(_expectation(theta, compile_fused(circuit), compile_hamiltonian(h), cdtype))
+        return np.asarray(_statevector(theta, compile_fused(circuit), cdtype, native))
+
+
+def expectation(
+    circuit: Circuit, h: Hamiltonian, theta, dtype=np.complex128, native: bool | None = None
+) -> float:
+    _check_size(circuit.n_qubits)
+    cdtype, rdtype = _dtypes(dtype)
+    native = _native(native)
+    with jax.enable_x64(cdtype == np.complex128):
+        theta = jnp.asarray(theta, rdtype)
+        ham = compile_hamiltonian(h)
+        return float(_expectation(theta, compile_fused(circuit), ham, cdtype, native))
 
 
 def value_and_grad(
-    circuit: Circuit, h: Hamiltonian, theta, method: str = "adjoint", dtype=np.complex128
+    circuit: Circuit,
+    h: Hamiltonian,
+    theta,
+    method: str = "adjoint",
+    dtype=np.complex128,
+    native: bool | None = None,
 ) -> tuple[float, np.ndarray, float | None]:
-    """(energy, gradient, drift); drift (norm of recovered |0⟩ minus |0⟩) is None for tape."""
+    """(energy, gradient, drift); drift (norm of recovered |0⟩ minus |0⟩) is None for tape.
+    ``native`` picks the adjoint's kernels (None: native when available); the tape
+    method always runs the pure-JAX per-gate simulation (it is the yardstick)."""
     _check_size(circuit.n_qubits)
     cdtype, rdtype = _dtypes(dtype)
+    native = _native(native)
     with jax.enable_x64(cdtype == np.complex128):
         theta = jnp.asarray(theta, rdtype)
         ham = compile_hamiltonian(h)
         if method == "adjoint":
             program = compile_fused(circuit)
-            energy, grad, drift = _adjoint_value_and_grad(theta, program, ham, cdtype)
+            energy, grad, drift = _adjoint_value_and_grad(theta, program, ham, cdtype, native)
             return float(energy), np.asarray(grad, np.float64), float(drift)
         ops = compile_circuit(circuit)
         energy, grad = _tape_value_and_grad(theta, ops, ham, circuit.n_qubits, cdtype)
         return float(energy), np.asarray(grad, np.float64), None
 
 
-def energy_fn(circuit: Circuit, h: Hamiltonian, method: str = "adjoint") -> Callable:
+def energy_fn(
+    circuit: Circuit, h: Hamiltonian, method: str = "adjoint", native: bool | None = None
+) -> Callable:
     """A pure JAX function ``θ -> E``; with ``method="adjoint"`` its VJP is the reverse sweep.
 
     Precision follows JAX's x64 setting at call time: complex128 when
@@ -568,22 +661,23 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str = "adjoint") -> Call
         return tape_energy
 
     program = compile_fused(circuit)
+    native = _native(native)
 
     @jax.custom_vjp
     def energy(theta):
         theta = check(theta)
-        return _energy(_fused_forward(theta, program, cdtype_for(theta)), ham)
+        return _energy(_fused_forward(theta, program, cdtype_for(theta), native), ham, native)
 
     def fwd(theta):
         theta = check(theta)
-        psi = _fused_forward(theta, program, cdtype_for(theta))
-        return _energy(psi, ham), (theta, psi)
+        psi = _fused_forward(theta, program, cdtype_for(theta), native)
+        return _energy(psi, ham, native), (theta, psi)
 
     def bwd(residuals, cotangent):
         global BACKWARD_TRACES
         BACKWARD_TRACES += 1
         theta, psi = residuals
-        _, grad, _ = _sweep(theta, program, ham, psi)
+        _, grad, _ = _sweep(theta, program, ham, psi, native)
         return (cotangent * grad,)
 
     energy.defvjp(fwd, bwd)

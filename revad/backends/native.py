@@ -1,0 +1,146 @@
+"""Native CPU kernels for the JAX backend (``native_kernels.cc``, called through the XLA FFI).
+
+XLA:CPU runs each fused loop on one thread, and loops that read a partner amplitude
+(``ψ[j ^ m]``) run at ~3 ns per amplitude at n=20, against ~0.3 ns for a plain axpy.
+These kernels do the same arithmetic as the pure-JAX path in plain OpenMP loops:
+a fused one-qubit block, a block's backward step (cross-density and both uncomputes in
+one pass), a CNOT/SWAP permutation from two small lookup tables, and a whole Pauli sum.
+
+The C++ file is compiled on first use with the system C++ compiler against the running
+jaxlib's FFI headers (so the ABI always matches), cached under ``~/.cache/revad``
+(or ``$REVAD_CACHE_DIR``) keyed by source, jaxlib and compiler, and written atomically.
+Without a compiler, or with ``REVAD_NATIVE=0``, or on GPU, the JAX backend uses its
+pure-JAX kernels instead (same results, slower on CPU): :func:`status` says which.
+Threads: OpenMP's (``OMP_NUM_THREADS``, default all cores).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jax
+import jaxlib
+
+from ..errors import RevadError
+
+SOURCE = "native_kernels.cc"
+FLAGS = ("-O3", "-std=c++17", "-shared", "-fPIC", "-fopenmp")
+TARGETS = {
+    "revad_forward_step": "RevadForwardStep",
+    "revad_backward_step": "RevadBackwardStep",
+    "revad_pauli_sum": "RevadPauliSum",
+}
+
+
+def _cache_dir() -> Path:
+    root = os.environ.get("REVAD_CACHE_DIR") or Path.home() / ".cache" / "revad"
+    return Path(root) / "native"
+
+
+def _compile(source: bytes, compiler: str) -> Path:
+    """Build the shared library once per (source, jaxlib, compiler); atomic on disk."""
+    include = jax.ffi.include_dir()
+    key = hashlib.sha256(
+        b"\0".join(
+            [source, jaxlib.__version__.encode(), compiler.encode(), *map(str.encode, FLAGS)]
+        )
+    ).hexdigest()[:16]
+    target = _cache_dir() / f"revad_kernels_{key}.so"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        src = Path(tmp) / SOURCE
+        src.write_bytes(source)
+        built = Path(tmp) / target.name
+        cmd = [compiler, *FLAGS, f"-I{include}", str(src), "-o", str(built)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+        os.replace(built, target)  # atomic: other processes see the old state or the whole file
+    return target
+
+
+@cache
+def _load() -> str | None:
+    """Compile, load and register the kernels; returns None on success, else the reason."""
+    compiler = os.environ.get("CXX") or shutil.which("c++") or shutil.which("g++")
+    if compiler is None:
+        return "no C++ compiler found (set CXX)"
+    try:
+        source = resources.files(__package__).joinpath(SOURCE).read_bytes()
+        lib = ctypes.cdll.LoadLibrary(str(_compile(source, compiler)))
+        for name, symbol in TARGETS.items():
+            jax.ffi.register_ffi_target(name, jax.ffi.pycapsule(getattr(lib, symbol)), "cpu")
+    except (OSError, RuntimeError, AttributeError) as exc:
+        return f"could not build the native kernels: {exc}"
+    return None
+
+
+def status() -> str:
+    """Why the native kernels are (not) in use: ``"native"`` or the reason."""
+    if os.environ.get("REVAD_NATIVE", "1") == "0":
+        return "disabled by REVAD_NATIVE=0"
+    if jax.default_backend() != "cpu":
+        return f"not used on {jax.default_backend()}"
+    return _load() or "native"
+
+
+@cache
+def _warn_once(reason: str) -> None:
+    warnings.warn(f"revad: pure-JAX CPU kernels in use (slower): {reason}", stacklevel=3)
+
+
+def enabled() -> bool:
+    """True when the JAX backend should call the native kernels (CPU, built and loaded)."""
+    reason = status()
+    if reason != "native" and jax.default_backend() == "cpu" and "REVAD_NATIVE" not in reason:
+        _warn_once(reason)
+    return reason == "native"
+
+
+def require() -> None:
+    """Load the kernels or raise a RevadError saying why they cannot be used."""
+    reason = status()
+    if reason != "native":
+        raise RevadError(f"native CPU kernels requested but unavailable: {reason}")
+
+
+def _call(name, outputs, *args, aliases=None):
+    return jax.ffi.ffi_call(
+        name, outputs, input_output_aliases=aliases or {}, vmap_method="sequential"
+    )(*args)
+
+
+def forward_step(psi, scratch, ints, coef, cols):
+    """One program step on ψ, in place: ``ints = (type, a, b, m)``, ``coef`` (20,) holds
+    the block's 2x2 matrix, then a gate's A, B (and GA, GB, unused here), ``cols`` the
+    permutation's columns. ``scratch`` (a state-sized buffer) receives permutations."""
+    state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
+    args = (psi, scratch, ints, coef.astype(psi.dtype), cols)
+    return _call("revad_forward_step", (state, state), *args, aliases={0: 0, 1: 1})
+
+
+def backward_step(psi, lam, scratch, ints, coef, cols):
+    """Reverse one step on ψ and λ in place (``coef`` holds U†); returns (ψ, λ, scratch,
+    r): r (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|`` of the inputs, or for a
+    gate ``r[0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
+    state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
+    r = jax.ShapeDtypeStruct((2, 2), psi.dtype)
+    args = (psi, lam, scratch, ints, coef.astype(psi.dtype), cols)
+    return _call("revad_backward_step", (state, state, state, r), *args, aliases={0: 0, 1: 1, 2: 2})
+
+
+def pauli_sum(psi, xmask, zmask, weight):
+    """λ = Hψ for H = Σ_t w_t X^{x_t} Z^{z_t}-type strings (revad's mask convention)."""
+    out = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
+    return _call("revad_pauli_sum", out, psi, xmask, zmask, weight.astype(psi.dtype))
