@@ -10,3 +10,15 @@ jax.config.update("jax_enable_x64", True)
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(params=["native", "pure-jax"])
+def kernels(request, monkeypatch):
+    """Run a JAX-backend test on the native CPU kernels and on the pure-JAX ones."""
+    from revad.backends import native
+
+    if request.param == "pure-jax":
+        monkeypatch.setenv("REVAD_NATIVE", "0")
+    elif native.status() != "native":
+        pytest.skip(f"native kernels unavailable: {native.status()}")
+    return request.param

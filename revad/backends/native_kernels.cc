@@ -107,8 +107,8 @@ void pauli_sum(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z, c
       const C<T> wt = w[t];
       for (int64_t j = start; j < start + tile; ++j) {
         const int64_t src = j ^ xt;
-        const C<T> term = mul(wt, psi[src]);
-        lam[j] += (__builtin_popcountll(src & zt) & 1) ? -term : term;
+        const T sign = T(1 - 2 * (__builtin_popcountll(src & zt) & 1));
+        lam[j] += sign * mul(wt, psi[src]);
       }
     }
   }

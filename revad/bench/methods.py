@@ -9,7 +9,9 @@ How each peer is configured (design.md, "Peers, configured fairly"):
 
 - ``revad-jax-adjoint`` / ``revad-jax-tape`` / ``revad-numpy-adjoint``:
   ``revad.value_and_grad`` with complex128; the JAX entry points are jitted, so the
-  first call includes compilation.
+  first call includes compilation. The adjoint runs revad's native CPU kernels
+  (``revad.backends.native``) where they build; ``revad-jax-adjoint-purejax`` forces
+  the pure-JAX kernels (what a GPU runs) for comparison.
 - ``pennylane-lightning-adjoint``: ``lightning.qubit``, ``diff_method="adjoint"``,
   autograd interface, ``qml.grad`` (whose ``forward`` is the energy of the same run);
   the Hamiltonian is one observable (a linear combination of Pauli words).
@@ -26,6 +28,7 @@ How each peer is configured (design.md, "Peers, configured fairly"):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -80,12 +83,15 @@ def _require(module: str, extra: str):
 # revad.
 
 
-def _revad(backend: str, method: str) -> Callable[[Problem], Call]:
+def _revad(backend: str, method: str, pure_jax: bool = False) -> Callable[[Problem], Call]:
     def prepare(p: Problem) -> Call:
         import revad
 
         if backend == "jax":
             import jax  # noqa: F401  (import cost belongs to setup, not to the first call)
+
+            if pure_jax:
+                os.environ["REVAD_NATIVE"] = "0"  # this worker process only
 
         def call():
             energy, grad = revad.value_and_grad(
@@ -194,8 +200,15 @@ METHODS: dict[str, Method] = {
     for m in [
         Method(
             "revad-jax-adjoint",
-            "revad, JAX backend, reversible adjoint (custom backward, O(1) states), complex128",
+            "revad, JAX backend, reversible adjoint (custom backward, O(1) states), complex128;"
+            " native CPU kernels where they build",
             _revad("jax", "adjoint"),
+            _REVAD_PKGS,
+        ),
+        Method(
+            "revad-jax-adjoint-purejax",
+            "revad-jax-adjoint on the pure-JAX kernels (REVAD_NATIVE=0): the GPU code path",
+            _revad("jax", "adjoint", pure_jax=True),
             _REVAD_PKGS,
         ),
         Method(

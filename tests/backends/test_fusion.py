@@ -6,6 +6,8 @@ from revad.backends.fusion import BLOCK, GATE, PERM, _gf2_inverse, _gf2_matrix
 from revad.backends.jax_backend import compile_fused
 from tests.reference import dense_energy, dense_state, finite_difference
 
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 def test_standard_problem_compiles_to_one_pass_per_qubit_layer_and_ring():
     n, nlayer = 5, 4

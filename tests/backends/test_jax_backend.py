@@ -14,6 +14,8 @@ from tests.reference import (
     random_hamiltonian,
 )
 
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 @pytest.mark.parametrize("seed", range(3))
 def test_statevector_matches_dense(seed):
