@@ -145,8 +145,12 @@ def compile_circuit(circuit: Circuit) -> Ops:
 
 
 def compile_hamiltonian(h: Hamiltonian) -> PauliArrays:
+    """Pauli masks sorted by X mask (the native Pauli sum adds a run of equal X at once)."""
     m = h.masks()
-    return PauliArrays(m.xmask.astype(np.int32), m.zmask.astype(np.int32), m.weight)
+    order = np.argsort(m.xmask, kind="stable")
+    return PauliArrays(
+        m.xmask[order].astype(np.int32), m.zmask[order].astype(np.int32), m.weight[order]
+    )
 
 
 # ---------------------------------------------------------------------------------
@@ -430,18 +434,14 @@ def _native_data(steps: Steps, cols, cdtype):
 
 
 def _native_forward(theta, program: Program, cdtype):
-    """The forward scan with one native kernel call per step (no switch: the kernel
-    dispatches on the step type, so XLA updates ψ in place instead of copying it)."""
+    """The forward pass with one native call per chunk of steps (the kernel dispatches
+    on the step type, so XLA neither switches nor copies: ψ is updated in place)."""
     n = program.n_qubits
 
-    def step(states, data):
-        return native_kernels.forward_step(*states, *data), None
-
     def chunk(states, arrays: StepArrays):
-        data = _native_data(
-            _steps(theta, arrays, n, cdtype, False, True), program.cols_forward, cdtype
-        )
-        return lax.scan(step, states, data)[0], None
+        steps = _steps(theta, arrays, n, cdtype, False, True)
+        data = _native_data(steps, program.cols_forward, cdtype)
+        return native_kernels.forward_steps(*states, *data), None
 
     psi = _zero_state(n, cdtype)
     return lax.scan(chunk, (psi, jnp.zeros_like(psi)), _chunks(program))[0][0]
@@ -514,16 +514,11 @@ def _reverse(states, steps: Steps, program: Program, n_params: int):
 
 
 def _native_reverse(states, steps: Steps, program: Program, n_params: int):
-    """Native reverse scan over one chunk: (ψ, λ, scratch) in place, per-step R and g."""
-
-    def step(states, data):
-        *states, r = native_kernels.backward_step(*states, *data)
-        return tuple(states), r
-
+    """One native call reverses a chunk: (ψ, λ, scratch) in place, per-step R and g."""
     data = _native_data(steps, program.cols_backward, states[0].dtype)
-    states, r = lax.scan(step, states, data, reverse=True)
+    *states, r = native_kernels.backward_steps(*states, *data)
     g = jnp.where(steps.slot < n_params, r[:, 0, 0].imag, 0)
-    return states, r, g
+    return tuple(states), r, g
 
 
 # ---------------------------------------------------------------------------------

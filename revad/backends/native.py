@@ -37,10 +37,10 @@ import jaxlib
 from ..errors import RevadError
 
 SOURCE = "native_kernels.cc"
-FLAGS = ("-O3", "-march=native", "-std=c++17", "-shared", "-fPIC", "-fopenmp")
+FLAGS = ("-O3", "-march=native", "-std=c++17", "-shared", "-fPIC", "-fopenmp", "-w")
 TARGETS = {
-    "revad_forward_step": "RevadForwardStep",
-    "revad_backward_step": "RevadBackwardStep",
+    "revad_forward_steps": "RevadForwardSteps",
+    "revad_backward_steps": "RevadBackwardSteps",
     "revad_pauli_sum": "RevadPauliSum",
 }
 
@@ -143,23 +143,25 @@ def _call(name, outputs, *args, aliases=None):
     )(*args)
 
 
-def forward_step(psi, scratch, ints, coef, cols):
-    """One program step on ψ, in place: ``ints = (type, a, b, m)``, ``coef`` (20,) holds
-    the block's 2x2 matrix, then a gate's A, B (and GA, GB, unused here), ``cols`` the
-    permutation's columns. ``scratch`` (a state-sized buffer) receives permutations."""
+def forward_steps(psi, scratch, ints, coef, cols):
+    """Run S program steps on ψ in place, in one call. Per step: ``ints`` (type, a, b, m),
+    ``coef`` (20: the block's 2x2 matrix, then a gate's A, B, GA, GB), ``cols`` (n: the
+    permutation's columns). ``scratch``, a state-sized buffer, receives permutations."""
     state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
     args = (psi, scratch, ints, coef.astype(psi.dtype), cols)
-    return _call("revad_forward_step", (state, state), *args, aliases={0: 0, 1: 1})
+    return _call("revad_forward_steps", (state, state), *args, aliases={0: 0, 1: 1})
 
 
-def backward_step(psi, lam, scratch, ints, coef, cols):
-    """Reverse one step on ψ and λ in place (``coef`` holds U†); returns (ψ, λ, scratch,
-    r): r (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|`` of the inputs, or for a
-    gate ``r[0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
+def backward_steps(psi, lam, scratch, ints, coef, cols):
+    """Reverse S steps (last first) on ψ and λ in place (``coef`` holds U†); returns
+    (ψ, λ, scratch, r): r[s] (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|`` of
+    its inputs, or for a gate ``r[s, 0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
     state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
-    r = jax.ShapeDtypeStruct((2, 2), psi.dtype)
+    r = jax.ShapeDtypeStruct((ints.shape[0], 2, 2), psi.dtype)
     args = (psi, lam, scratch, ints, coef.astype(psi.dtype), cols)
-    return _call("revad_backward_step", (state, state, state, r), *args, aliases={0: 0, 1: 1, 2: 2})
+    return _call(
+        "revad_backward_steps", (state, state, state, r), *args, aliases={0: 0, 1: 1, 2: 2}
+    )
 
 
 def pauli_sum(psi, xmask, zmask, weight):

@@ -9,6 +9,8 @@
 // Conventions: a state is a flat array of 2^n complex amplitudes, qubit q is bit q of
 // the index; a 2x2 matrix u is row-major (u[0] u[1] / u[2] u[3]).
 
+#include <omp.h>
+
 #include <complex>
 #include <cstdint>
 #include <vector>
@@ -37,41 +39,109 @@ inline int64_t low_member(int64_t i, int q) {
   return ((i - low) << 1) | low;
 }
 
-template <typename T>
-void apply_block(const C<T>* in, C<T>* out, const C<T>* u, int q, int64_t size) {
+// The pairs (j, j + 2^q) of qubit q as runs of `len` pairs whose members are x[k * Step]
+// and y[k * Step], k < len: contiguous runs (Step 1) for q >= 1, and one run over the
+// interleaved pairs (Step 2) for q = 0, so that the inner loops vectorise.
+struct Runs {
+  int64_t count, len, stride;
+  int q;
+  int64_t first(int64_t r) const { return q == 0 ? 0 : low_member(r * len, q); }
+};
+
+constexpr int64_t kRun = 1024;  // pairs per run: one work item of the parallel loops
+
+inline Runs runs_of(int q, int64_t size) {
   const int64_t pairs = size / 2, stride = int64_t{1} << q;
+  const int64_t len = q == 0 ? (pairs < kRun ? pairs : kRun) : (stride < kRun ? stride : kRun);
+  return {pairs / len, len, stride, q};
+}
+
+template <int Step, typename T>
+inline void rotate_run(C<T>* x, C<T>* y, int64_t len, const C<T>* u) {
   const C<T> u00 = u[0], u01 = u[1], u10 = u[2], u11 = u[3];
-#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
-  for (int64_t i = 0; i < pairs; ++i) {
-    const int64_t j0 = low_member(i, q), j1 = j0 | stride;
-    const C<T> a = in[j0], b = in[j1];
-    out[j0] = mul(u00, a) + mul(u01, b);
-    out[j1] = mul(u10, a) + mul(u11, b);
+  for (int64_t k = 0; k < len; ++k) {
+    const C<T> a = x[k * Step], b = y[k * Step];
+    x[k * Step] = mul(u00, a) + mul(u01, b);
+    y[k * Step] = mul(u10, a) + mul(u11, b);
   }
 }
 
-// Cross-density R[a][b] = sum_rest psi[a, rest] conj(lam[b, rest]) of the inputs, then
-// psi <- u psi, lam <- u lam: one pass reads both states once.
+// psi <- u psi on qubit q (u: 2x2, row-major), in place.
 template <typename T>
-void block_backward(const C<T>* psi, const C<T>* lam, C<T>* psi_out, C<T>* lam_out,
-                    const C<T>* u, int q, int64_t size, C<T>* r) {
-  const int64_t pairs = size / 2, stride = int64_t{1} << q;
-  const C<T> u00 = u[0], u01 = u[1], u10 = u[2], u11 = u[3];
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // re/im of R00 R01 R10 R11
-#pragma omp parallel for schedule(static) reduction(+ : acc[:8]) if (size >= kParallelFrom)
-  for (int64_t i = 0; i < pairs; ++i) {
-    const int64_t j0 = low_member(i, q), j1 = j0 | stride;
-    const C<T> p0 = psi[j0], p1 = psi[j1], l0 = lam[j0], l1 = lam[j1];
-    const C<T> c0 = std::conj(l0), c1 = std::conj(l1);
-    const C<T> r00 = mul(p0, c0), r01 = mul(p0, c1), r10 = mul(p1, c0), r11 = mul(p1, c1);
-    acc[0] += r00.real(), acc[1] += r00.imag(), acc[2] += r01.real(), acc[3] += r01.imag();
-    acc[4] += r10.real(), acc[5] += r10.imag(), acc[6] += r11.real(), acc[7] += r11.imag();
-    psi_out[j0] = mul(u00, p0) + mul(u01, p1);
-    psi_out[j1] = mul(u10, p0) + mul(u11, p1);
-    lam_out[j0] = mul(u00, l0) + mul(u01, l1);
-    lam_out[j1] = mul(u10, l0) + mul(u11, l1);
+void apply_block(C<T>* psi, const C<T>* u, int q, int64_t size) {
+  const Runs runs = runs_of(q, size);
+#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
+  for (int64_t r = 0; r < runs.count; ++r) {
+    if (q == 0) {
+      C<T>* x = psi + 2 * r * runs.len;
+      rotate_run<2>(x, x + 1, runs.len, u);
+    } else {
+      C<T>* x = psi + runs.first(r);
+      rotate_run<1>(x, x + runs.stride, runs.len, u);
+    }
   }
-  for (int k = 0; k < 4; ++k) r[k] = C<T>(T(acc[2 * k]), T(acc[2 * k + 1]));
+}
+
+// Adds the run's share of R[a][b] = sum psi[a] conj(lam[b]) to acc (re/im of R00 R01 R10
+// R11) and rotates both states by u, in one loop. The sums run in kLanes independent
+// lanes (no reassociation needed), which lets the compiler vectorise them.
+constexpr int kLanes = 4;
+
+template <int Step, typename T>
+inline void backward_run(C<T>* p0, C<T>* p1, C<T>* l0, C<T>* l1, int64_t len, const C<T>* u,
+                         double* acc) {
+  const C<T> u00 = u[0], u01 = u[1], u10 = u[2], u11 = u[3];
+  T s[8][kLanes] = {};
+  auto pair = [&](int64_t k, int lane) {
+    const C<T> a = p0[k * Step], b = p1[k * Step], c = l0[k * Step], d = l1[k * Step];
+    s[0][lane] += a.real() * c.real() + a.imag() * c.imag();
+    s[1][lane] += a.imag() * c.real() - a.real() * c.imag();
+    s[2][lane] += a.real() * d.real() + a.imag() * d.imag();
+    s[3][lane] += a.imag() * d.real() - a.real() * d.imag();
+    s[4][lane] += b.real() * c.real() + b.imag() * c.imag();
+    s[5][lane] += b.imag() * c.real() - b.real() * c.imag();
+    s[6][lane] += b.real() * d.real() + b.imag() * d.imag();
+    s[7][lane] += b.imag() * d.real() - b.real() * d.imag();
+    p0[k * Step] = mul(u00, a) + mul(u01, b);
+    p1[k * Step] = mul(u10, a) + mul(u11, b);
+    l0[k * Step] = mul(u00, c) + mul(u01, d);
+    l1[k * Step] = mul(u10, c) + mul(u11, d);
+  };
+  int64_t k = 0;
+  for (; k + kLanes <= len; k += kLanes)
+    for (int lane = 0; lane < kLanes; ++lane) pair(k + lane, lane);
+  for (; k < len; ++k) pair(k, 0);
+  for (int i = 0; i < 8; ++i)
+    for (int lane = 0; lane < kLanes; ++lane) acc[i] += s[i][lane];
+}
+
+// Cross-density R = Tr_others(|psi><lam|) on qubit q of the inputs, then psi <- u psi and
+// lam <- u lam, run by run while the run is in cache. Per-thread partial sums are added
+// in thread order, so results do not depend on scheduling.
+template <typename T>
+void block_backward(C<T>* psi, C<T>* lam, const C<T>* u, int q, int64_t size, C<T>* r) {
+  const Runs runs = runs_of(q, size);
+  const bool parallel = size >= kParallelFrom;
+  std::vector<double> parts(8 * (parallel ? omp_get_max_threads() : 1), 0.0);
+#pragma omp parallel if (parallel)
+  {
+    double* acc = parts.data() + 8 * omp_get_thread_num();
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < runs.count; ++i) {
+      if (q == 0) {
+        const int64_t j = 2 * i * runs.len;
+        backward_run<2>(psi + j, psi + j + 1, lam + j, lam + j + 1, runs.len, u, acc);
+      } else {
+        const int64_t j = runs.first(i);
+        backward_run<1>(psi + j, psi + j + runs.stride, lam + j, lam + j + runs.stride, runs.len,
+                        u, acc);
+      }
+    }
+  }
+  double total[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (size_t t = 0; t < parts.size(); t += 8)
+    for (int k = 0; k < 8; ++k) total[k] += parts[t + k];
+  for (int k = 0; k < 4; ++k) r[k] = C<T>(T(total[2 * k]), T(total[2 * k + 1]));
 }
 
 // out[j] = in[src(j)] with src GF(2)-linear: src(j) = XOR of cols[i] over the set bits i
@@ -94,24 +164,44 @@ void permute(const C<T>* in, C<T>* out, const int32_t* cols, int n, int64_t size
 }
 
 // lam[j] = sum_t w_t (-1)^popcount((j ^ x_t) & z_t) psi[j ^ x_t]: the Pauli sum in one
-// pass over lam, tiled so that a tile of lam stays in cache while every term adds to it.
+// pass over lam, tile by tile. Terms come sorted by x: for each run of equal x, the
+// signed weights are summed into one coefficient per amplitude first (real arithmetic
+// that vectorises), then one complex product per amplitude adds the run.
+constexpr int64_t kPauliTile = 1024;
+
+template <typename T>
+void pauli_tile(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z, const C<T>* w,
+                int64_t terms, uint32_t start, uint32_t tile) {
+  T cr[kPauliTile], ci[kPauliTile];
+  for (uint32_t k = 0; k < tile; ++k) lam[start + k] = C<T>(0, 0);
+  for (int64_t first = 0, last; first < terms; first = last) {
+    const uint32_t xt = uint32_t(x[first]);
+    for (last = first; last < terms && x[last] == x[first]; ++last) {
+    }
+    for (uint32_t k = 0; k < tile; ++k) cr[k] = ci[k] = 0;
+    for (int64_t t = first; t < last; ++t) {
+      const uint32_t zt = uint32_t(z[t]);
+      const T wr = w[t].real(), wi = w[t].imag();
+      for (uint32_t k = 0; k < tile; ++k) {
+        uint32_t v = ((start + k) ^ xt) & zt;  // parity by folding: vectorises anywhere
+        v ^= v >> 16, v ^= v >> 8, v ^= v >> 4, v ^= v >> 2, v ^= v >> 1;
+        const T sign = T(1) - T(2) * T(int32_t(v & 1));
+        cr[k] += sign * wr;
+        ci[k] += sign * wi;
+      }
+    }
+    for (uint32_t k = 0; k < tile; ++k)
+      lam[start + k] += mul(C<T>(cr[k], ci[k]), psi[(start + k) ^ xt]);
+  }
+}
+
 template <typename T>
 void pauli_sum(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z, const C<T>* w,
                int64_t terms, int64_t size) {
-  const int64_t tile = size < 4096 ? size : 4096;
+  const int64_t tile = size < kPauliTile ? size : kPauliTile;
 #pragma omp parallel for schedule(static) if (size >= kParallelFrom)
-  for (int64_t start = 0; start < size; start += tile) {
-    for (int64_t j = start; j < start + tile; ++j) lam[j] = C<T>(0, 0);
-    for (int64_t t = 0; t < terms; ++t) {
-      const int64_t xt = x[t], zt = z[t];
-      const C<T> wt = w[t];
-      for (int64_t j = start; j < start + tile; ++j) {
-        const int64_t src = j ^ xt;
-        const T sign = T(1 - 2 * (__builtin_popcountll(src & zt) & 1));
-        lam[j] += sign * mul(wt, psi[src]);
-      }
-    }
-  }
+  for (int64_t start = 0; start < size; start += tile)
+    pauli_tile(psi, lam, x, z, w, terms, uint32_t(start), uint32_t(tile));
 }
 
 // k(j) = 2 bit_a(j) + bit_b(j): which of the four coefficients a generic gate uses at j.
@@ -162,44 +252,54 @@ void permute_in_place(C<T>* psi, C<T>* scratch, const int32_t* cols, int n, int6
   for (int64_t j = 0; j < size; ++j) psi[j] = scratch[j];
 }
 
-// One step of a fused program (see revad/backends/fusion.py): ints = (type, a, b, m),
-// coef = 2x2 block matrix, A, B, GA, GB (4 entries each), cols = permutation columns.
+// Steps of a fused program (see revad/backends/fusion.py), one row each: ints = (type, a,
+// b, m), coef = 2x2 block matrix, A, B, GA, GB (4 entries each), cols = permutation columns.
 enum StepType { kBlock = 0, kGate = 1, kPerm = 2, kNoop = 3 };
+constexpr int kCoefs = 20;
 
 template <typename T>
-void forward_step(C<T>* psi, C<T>* scratch, const int32_t* ints, const C<T>* coef,
-                  const int32_t* cols, int n, int64_t size) {
-  switch (ints[0]) {
-    case kBlock:
-      return apply_block(psi, psi, coef, ints[1], size);
-    case kGate:
-      generic<T>(psi, nullptr, ints[1], ints[2], ints[3], coef + 4, coef + 8, nullptr, nullptr,
-                 size);
-      return;
-    case kPerm:
-      return permute_in_place(psi, scratch, cols, n, size);
+void forward_steps(C<T>* psi, C<T>* scratch, const int32_t* ints, const C<T>* coef,
+                   const int32_t* cols, int64_t steps, int n, int64_t size) {
+  for (int64_t s = 0; s < steps; ++s) {
+    const int32_t* i = ints + 4 * s;
+    const C<T>* c = coef + kCoefs * s;
+    switch (i[0]) {
+      case kBlock:
+        apply_block(psi, c, i[1], size);
+        break;
+      case kGate:
+        generic<T>(psi, nullptr, i[1], i[2], i[3], c + 4, c + 8, nullptr, nullptr, size);
+        break;
+      case kPerm:
+        permute_in_place(psi, scratch, cols + n * s, n, size);
+        break;
+    }
   }
 }
 
-// The reverse of one step on psi and lam (coef holds U^dagger), returning r: a block's
-// cross-density of the inputs, or <lam|P psi> of a gate in r[0].
+// The steps reversed on psi and lam (coef holds U^dagger), last step first. r[s] (2x2):
+// a block's cross-density of its inputs, or <lam|P psi> of a gate in r[s][0].
 template <typename T>
-void backward_step(C<T>* psi, C<T>* lam, C<T>* scratch, const int32_t* ints, const C<T>* coef,
-                   const int32_t* cols, int n, int64_t size, C<T>* r) {
-  for (int k = 0; k < 4; ++k) r[k] = C<T>(0, 0);
-  switch (ints[0]) {
-    case kBlock:
-      return block_backward(psi, lam, psi, lam, coef, ints[1], size, r);
-    case kGate:
-      r[0] = generic(psi, lam, ints[1], ints[2], ints[3], coef + 4, coef + 8, coef + 12,
-                     coef + 16, size);
-      generic<T>(lam, nullptr, ints[1], ints[2], ints[3], coef + 4, coef + 8, nullptr, nullptr,
-                 size);
-      return;
-    case kPerm:
-      permute_in_place(psi, scratch, cols, n, size);
-      permute_in_place(lam, scratch, cols, n, size);
-      return;
+void backward_steps(C<T>* psi, C<T>* lam, C<T>* scratch, const int32_t* ints, const C<T>* coef,
+                    const int32_t* cols, int64_t steps, int n, int64_t size, C<T>* r) {
+  for (int64_t s = steps - 1; s >= 0; --s) {
+    const int32_t* i = ints + 4 * s;
+    const C<T>* c = coef + kCoefs * s;
+    C<T>* rs = r + 4 * s;
+    for (int k = 0; k < 4; ++k) rs[k] = C<T>(0, 0);
+    switch (i[0]) {
+      case kBlock:
+        block_backward(psi, lam, c, i[1], size, rs);
+        break;
+      case kGate:
+        rs[0] = generic(psi, lam, i[1], i[2], i[3], c + 4, c + 8, c + 12, c + 16, size);
+        generic<T>(lam, nullptr, i[1], i[2], i[3], c + 4, c + 8, nullptr, nullptr, size);
+        break;
+      case kPerm:
+        permute_in_place(psi, scratch, cols + n * s, n, size);
+        permute_in_place(lam, scratch, cols + n * s, n, size);
+        break;
+    }
   }
 }
 
@@ -223,59 +323,69 @@ T* data(const ffi::AnyBuffer& b) {
   return static_cast<T*>(b.untyped_data());
 }
 
-ffi::Error check_step(const ffi::AnyBuffer& psi, const ffi::Buffer<ffi::S32>& ints,
-                      const ffi::AnyBuffer& coef, const ffi::Buffer<ffi::S32>& cols) {
+// Validates the step table and sets the number of steps.
+ffi::Error check_steps(const ffi::AnyBuffer& psi, const ffi::Buffer<ffi::S32>& ints,
+                       const ffi::AnyBuffer& coef, const ffi::Buffer<ffi::S32>& cols,
+                       int64_t& steps) {
   if (auto e = check_state(psi, coef); e.failure()) return e;
   const int n = log2_size(psi.element_count());
-  if (ints.element_count() != 4 || coef.element_count() != 20 ||
-      static_cast<int64_t>(cols.element_count()) != n)
-    return ffi::Error::InvalidArgument("revad step: bad operand sizes");
-  const int32_t* i = ints.typed_data();
-  if (i[0] < kBlock || i[0] > kNoop || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n)
-    return ffi::Error::InvalidArgument("revad step: bad step type or qubit");
+  steps = ints.element_count() / 4;
+  if (static_cast<int64_t>(ints.element_count()) != 4 * steps ||
+      static_cast<int64_t>(coef.element_count()) != kCoefs * steps ||
+      static_cast<int64_t>(cols.element_count()) != n * steps)
+    return ffi::Error::InvalidArgument("revad steps: operand sizes do not match");
+  for (int64_t s = 0; s < steps; ++s) {
+    const int32_t* i = ints.typed_data() + 4 * s;
+    if (i[0] < kBlock || i[0] > kNoop || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n)
+      return ffi::Error::InvalidArgument("revad steps: bad step type or qubit");
+  }
   return ffi::Error::Success();
 }
 
-ffi::Error ForwardStepImpl(ffi::AnyBuffer psi, ffi::AnyBuffer scratch, ffi::Buffer<ffi::S32> ints,
-                           ffi::AnyBuffer coef, ffi::Buffer<ffi::S32> cols,
-                           ffi::Result<ffi::AnyBuffer> psi_out,
-                           ffi::Result<ffi::AnyBuffer> scratch_out) {
-  if (auto e = check_step(psi, ints, coef, cols); e.failure()) return e;
-  if (psi_out->untyped_data() != psi.untyped_data() ||
-      scratch_out->untyped_data() != scratch.untyped_data())
-    return ffi::Error::InvalidArgument("revad step: outputs must alias inputs");
-  const int64_t size = psi.element_count();
-  const int n = log2_size(size);
-  if (psi.element_type() == ffi::DataType::C128)
-    forward_step(data<C<double>>(psi), data<C<double>>(scratch), ints.typed_data(),
-                 data<C<double>>(coef), cols.typed_data(), n, size);
-  else
-    forward_step(data<C<float>>(psi), data<C<float>>(scratch), ints.typed_data(),
-                 data<C<float>>(coef), cols.typed_data(), n, size);
-  return ffi::Error::Success();
+bool same_buffer(const ffi::AnyBuffer& in, ffi::Result<ffi::AnyBuffer>& out) {
+  return out->untyped_data() == in.untyped_data();
 }
 
-ffi::Error BackwardStepImpl(ffi::AnyBuffer psi, ffi::AnyBuffer lam, ffi::AnyBuffer scratch,
+ffi::Error ForwardStepsImpl(ffi::AnyBuffer psi, ffi::AnyBuffer scratch,
                             ffi::Buffer<ffi::S32> ints, ffi::AnyBuffer coef,
                             ffi::Buffer<ffi::S32> cols, ffi::Result<ffi::AnyBuffer> psi_out,
-                            ffi::Result<ffi::AnyBuffer> lam_out,
-                            ffi::Result<ffi::AnyBuffer> scratch_out,
-                            ffi::Result<ffi::AnyBuffer> r) {
-  if (auto e = check_step(psi, ints, coef, cols); e.failure()) return e;
-  if (psi_out->untyped_data() != psi.untyped_data() ||
-      lam_out->untyped_data() != lam.untyped_data() ||
-      scratch_out->untyped_data() != scratch.untyped_data())
-    return ffi::Error::InvalidArgument("revad step: outputs must alias inputs");
+                            ffi::Result<ffi::AnyBuffer> scratch_out) {
+  int64_t steps = 0;
+  if (auto e = check_steps(psi, ints, coef, cols, steps); e.failure()) return e;
+  if (!same_buffer(psi, psi_out) || !same_buffer(scratch, scratch_out))
+    return ffi::Error::InvalidArgument("revad steps: outputs must alias inputs");
   const int64_t size = psi.element_count();
   const int n = log2_size(size);
   if (psi.element_type() == ffi::DataType::C128)
-    backward_step(data<C<double>>(psi), data<C<double>>(lam), data<C<double>>(scratch),
-                  ints.typed_data(), data<C<double>>(coef), cols.typed_data(), n, size,
-                  data<C<double>>(*r));
+    forward_steps(data<C<double>>(psi), data<C<double>>(scratch), ints.typed_data(),
+                  data<C<double>>(coef), cols.typed_data(), steps, n, size);
   else
-    backward_step(data<C<float>>(psi), data<C<float>>(lam), data<C<float>>(scratch),
-                  ints.typed_data(), data<C<float>>(coef), cols.typed_data(), n, size,
-                  data<C<float>>(*r));
+    forward_steps(data<C<float>>(psi), data<C<float>>(scratch), ints.typed_data(),
+                  data<C<float>>(coef), cols.typed_data(), steps, n, size);
+  return ffi::Error::Success();
+}
+
+ffi::Error BackwardStepsImpl(ffi::AnyBuffer psi, ffi::AnyBuffer lam, ffi::AnyBuffer scratch,
+                             ffi::Buffer<ffi::S32> ints, ffi::AnyBuffer coef,
+                             ffi::Buffer<ffi::S32> cols, ffi::Result<ffi::AnyBuffer> psi_out,
+                             ffi::Result<ffi::AnyBuffer> lam_out,
+                             ffi::Result<ffi::AnyBuffer> scratch_out,
+                             ffi::Result<ffi::AnyBuffer> r) {
+  int64_t steps = 0;
+  if (auto e = check_steps(psi, ints, coef, cols, steps); e.failure()) return e;
+  if (!same_buffer(psi, psi_out) || !same_buffer(lam, lam_out) ||
+      !same_buffer(scratch, scratch_out))
+    return ffi::Error::InvalidArgument("revad steps: outputs must alias inputs");
+  const int64_t size = psi.element_count();
+  const int n = log2_size(size);
+  if (psi.element_type() == ffi::DataType::C128)
+    backward_steps(data<C<double>>(psi), data<C<double>>(lam), data<C<double>>(scratch),
+                   ints.typed_data(), data<C<double>>(coef), cols.typed_data(), steps,
+                   n, size, data<C<double>>(*r));
+  else
+    backward_steps(data<C<float>>(psi), data<C<float>>(lam), data<C<float>>(scratch),
+                   ints.typed_data(), data<C<float>>(coef), cols.typed_data(), steps,
+                   n, size, data<C<float>>(*r));
   return ffi::Error::Success();
 }
 
@@ -298,7 +408,7 @@ ffi::Error PauliSumImpl(ffi::AnyBuffer psi, ffi::Buffer<ffi::S32> x, ffi::Buffer
 
 }  // namespace
 
-XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadForwardStep, ForwardStepImpl,
+XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadForwardSteps, ForwardStepsImpl,
                               ffi::Ffi::Bind()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
@@ -308,7 +418,7 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadForwardStep, ForwardStepImpl,
                                   .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>());
 
-XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadBackwardStep, BackwardStepImpl,
+XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadBackwardSteps, BackwardStepsImpl,
                               ffi::Ffi::Bind()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
