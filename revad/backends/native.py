@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 import jax
+import jax.numpy as jnp
 import jaxlib
 
 from ..errors import RevadError
@@ -165,6 +166,8 @@ def backward_steps(psi, lam, scratch, ints, coef, cols):
 
 
 def pauli_sum(psi, xmask, zmask, weight):
-    """λ = Hψ for H = Σ_t w_t X^{x_t} Z^{z_t}-type strings (revad's mask convention)."""
-    out = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
-    return _call("revad_pauli_sum", out, psi, xmask, zmask, weight.astype(psi.dtype))
+    """(λ, E): λ = Hψ for the Pauli sum in revad's mask form (``Hamiltonian.masks``,
+    terms sorted by X mask), and E = Re⟨ψ|λ⟩ from the same pass (summed in float64)."""
+    real = jnp.finfo(psi.dtype).dtype
+    outputs = (jax.ShapeDtypeStruct(psi.shape, psi.dtype), jax.ShapeDtypeStruct((), real))
+    return _call("revad_pauli_sum", outputs, psi, xmask, zmask, weight.astype(psi.dtype))

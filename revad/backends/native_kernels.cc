@@ -169,9 +169,10 @@ void permute(const C<T>* in, C<T>* out, const int32_t* cols, int n, int64_t size
 // that vectorises), then one complex product per amplitude adds the run.
 constexpr int64_t kPauliTile = 1024;
 
+// Fills lam on [start, start + tile) and returns that tile's share of <psi|lam>.
 template <typename T>
-void pauli_tile(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z, const C<T>* w,
-                int64_t terms, uint32_t start, uint32_t tile) {
+C<double> pauli_tile(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z,
+                     const C<T>* w, int64_t terms, uint32_t start, uint32_t tile) {
   T cr[kPauliTile], ci[kPauliTile];
   for (uint32_t k = 0; k < tile; ++k) lam[start + k] = C<T>(0, 0);
   for (int64_t first = 0, last; first < terms; first = last) {
@@ -193,15 +194,31 @@ void pauli_tile(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z, 
     for (uint32_t k = 0; k < tile; ++k)
       lam[start + k] += mul(C<T>(cr[k], ci[k]), psi[(start + k) ^ xt]);
   }
+  C<double> energy = 0;
+  for (uint32_t k = 0; k < tile; ++k) {
+    const C<T> e = mul(std::conj(psi[start + k]), lam[start + k]);
+    energy += C<double>(e.real(), e.imag());
+  }
+  return energy;
 }
 
+// lam = H psi, returning <psi|lam> (summed per thread, then in thread order).
 template <typename T>
-void pauli_sum(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z, const C<T>* w,
-               int64_t terms, int64_t size) {
+C<double> pauli_sum(const C<T>* psi, C<T>* lam, const int32_t* x, const int32_t* z,
+                    const C<T>* w, int64_t terms, int64_t size) {
   const int64_t tile = size < kPauliTile ? size : kPauliTile;
-#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
-  for (int64_t start = 0; start < size; start += tile)
-    pauli_tile(psi, lam, x, z, w, terms, uint32_t(start), uint32_t(tile));
+  const bool parallel = size >= kParallelFrom;
+  std::vector<C<double>> parts(parallel ? omp_get_max_threads() : 1, 0);
+#pragma omp parallel if (parallel)
+  {
+    C<double>& energy = parts[omp_get_thread_num()];
+#pragma omp for schedule(static)
+    for (int64_t start = 0; start < size; start += tile)
+      energy += pauli_tile(psi, lam, x, z, w, terms, uint32_t(start), uint32_t(tile));
+  }
+  C<double> total = 0;
+  for (const C<double>& part : parts) total += part;
+  return total;
 }
 
 // k(j) = 2 bit_a(j) + bit_b(j): which of the four coefficients a generic gate uses at j.
@@ -390,19 +407,24 @@ ffi::Error BackwardStepsImpl(ffi::AnyBuffer psi, ffi::AnyBuffer lam, ffi::AnyBuf
 }
 
 ffi::Error PauliSumImpl(ffi::AnyBuffer psi, ffi::Buffer<ffi::S32> x, ffi::Buffer<ffi::S32> z,
-                        ffi::AnyBuffer w, ffi::Result<ffi::AnyBuffer> lam) {
+                        ffi::AnyBuffer w, ffi::Result<ffi::AnyBuffer> lam,
+                        ffi::Result<ffi::AnyBuffer> energy) {
   if (auto e = check_state(psi, w); e.failure()) return e;
   const int64_t terms = x.element_count();
   if (static_cast<int64_t>(z.element_count()) != terms ||
       static_cast<int64_t>(w.element_count()) != terms)
     return ffi::Error::InvalidArgument("Pauli masks and weights differ in length");
   const int64_t size = psi.element_count();
+  const C<double> e =
+      psi.element_type() == ffi::DataType::C128
+          ? pauli_sum(data<C<double>>(psi), data<C<double>>(*lam), x.typed_data(),
+                      z.typed_data(), data<C<double>>(w), terms, size)
+          : pauli_sum(data<C<float>>(psi), data<C<float>>(*lam), x.typed_data(), z.typed_data(),
+                      data<C<float>>(w), terms, size);
   if (psi.element_type() == ffi::DataType::C128)
-    pauli_sum(data<C<double>>(psi), data<C<double>>(*lam), x.typed_data(), z.typed_data(),
-              data<C<double>>(w), terms, size);
+    *data<double>(*energy) = e.real();
   else
-    pauli_sum(data<C<float>>(psi), data<C<float>>(*lam), x.typed_data(), z.typed_data(),
-              data<C<float>>(w), terms, size);
+    *data<float>(*energy) = float(e.real());
   return ffi::Error::Success();
 }
 
@@ -437,4 +459,5 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadPauliSum, PauliSumImpl,
                                   .Arg<ffi::Buffer<ffi::S32>>()
                                   .Arg<ffi::Buffer<ffi::S32>>()
                                   .Arg<ffi::AnyBuffer>()
+                                  .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>());
