@@ -34,9 +34,12 @@ def test_pauli_sum_matches_sparse_matrix(dtype):
     h = random_hamiltonian(n, 12, rng)
     psi = (rng.normal(size=2**n) + 1j * rng.normal(size=2**n)).astype(dtype)
     ham = jax_backend.compile_hamiltonian(h)
-    lam = native.pauli_sum(jnp.asarray(psi), ham.xmask, ham.zmask, jnp.asarray(ham.weight))
+    lam, e = native.pauli_sum(jnp.asarray(psi), ham.xmask, ham.zmask, jnp.asarray(ham.weight))
+    expected = h.to_sparse() @ psi.astype(complex)
     tol = 1e-12 if dtype == np.complex128 else 1e-4
-    np.testing.assert_allclose(lam, h.to_sparse() @ psi.astype(complex), rtol=0, atol=tol)
+    np.testing.assert_allclose(lam, expected, rtol=0, atol=tol)
+    e_ref = np.vdot(psi.astype(complex), expected).real
+    assert abs(float(e) - e_ref) <= tol * abs(e_ref)
 
 
 @needs_compiler
