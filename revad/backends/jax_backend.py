@@ -47,11 +47,12 @@ MAX_QUBITS = 30  # int32 basis indices
 # Gate tables: (A, B) coefficients as linear combinations of the angle basis below.
 
 
-def _angle_basis(theta):
+def _angle_basis(theta, axis=0):
+    """(1, cos θ/2, sin θ/2, cos θ, sin θ), the last two by double-angle formulas (two
+    transcendentals per angle instead of four)."""
     xp = jnp if isinstance(theta, jax.Array) else np
-    return xp.stack(
-        [xp.ones_like(theta), xp.cos(theta / 2), xp.sin(theta / 2), xp.cos(theta), xp.sin(theta)]
-    )
+    c, s = xp.cos(theta / 2), xp.sin(theta / 2)
+    return xp.stack([xp.ones_like(theta), c, s, c * c - s * s, 2 * s * c], axis=axis)
 
 
 def _local4(gate: GateDef, m: np.ndarray) -> np.ndarray:
@@ -177,10 +178,9 @@ def _coefficients(theta, kind, slot, angle, cdtype):
     of the scans."""
     theta_ext = jnp.concatenate([theta, jnp.zeros((1,), theta.dtype)])
     angle = jnp.where(slot < theta.shape[0], theta_ext[slot], angle)
-    basis = _angle_basis(angle).astype(cdtype)  # (5, *kind.shape)
-    ta, tb = jnp.asarray(_TA, cdtype), jnp.asarray(_TB, cdtype)
-    coef_a = sum(basis[i][..., None] * ta[:, i][kind] for i in range(5))
-    coef_b = sum(basis[i][..., None] * tb[:, i][kind] for i in range(5))
+    basis = _angle_basis(angle, axis=-1)[..., None]  # (*kind.shape, 5, 1)
+    coef_a = jnp.sum(basis * jnp.asarray(_TA, cdtype)[kind], axis=-2)
+    coef_b = jnp.sum(basis * jnp.asarray(_TB, cdtype)[kind], axis=-2)
     return coef_a, coef_b
 
 
@@ -297,6 +297,12 @@ def _mat2(coef_a, coef_b):
     )
 
 
+def _mm(a, b):
+    """Batched 2x2 matrix product as elementwise arithmetic: XLA fuses it into one loop,
+    where a batched ``dot`` of 2x2 matrices costs a library call per matrix on CPU."""
+    return a[..., :, :1] * b[..., None, 0, :] + a[..., :, 1:] * b[..., None, 1, :]
+
+
 def _dagger(u):
     return jnp.conj(jnp.swapaxes(u, -1, -2))
 
@@ -333,7 +339,7 @@ def _steps(theta, program: StepArrays, n: int, cdtype, inverse: bool, native: bo
     mats = _mat2(coef_a, coef_b)  # (S, K, 2, 2), meaningful for blocks
     fused = mats[:, 0]
     for k in range(1, BLOCK_SIZE):
-        fused = mats[:, k] @ fused
+        fused = _mm(mats[:, k], fused)
     gate_a, gate_b = coef_a[:, 0], coef_b[:, 0]
     kf, m = _flip(program.kind[:, 0], program.a, program.b)
     if inverse:
@@ -356,8 +362,8 @@ def _steps(theta, program: StepArrays, n: int, cdtype, inverse: bool, native: bo
     after = jnp.broadcast_to(jnp.eye(2, dtype=cdtype), fused.shape)  # V_i, built backwards
     q = [None] * BLOCK_SIZE
     for k in reversed(range(BLOCK_SIZE)):
-        q[k] = after @ gens[:, k] @ _dagger(after)
-        after = after @ mats[:, k]
+        q[k] = _mm(_mm(after, gens[:, k]), _dagger(after))
+        after = _mm(after, mats[:, k])
     return steps, jnp.stack(q, axis=1)
 
 
@@ -467,7 +473,8 @@ def _sweep(theta, program: Program, ham: PauliArrays, psi, native: bool):
         states, grad = carry
         steps, q_mats = _steps(theta, arrays, n, cdtype, True, native)
         states, r, g = run(states, steps, program, n_params)
-        block_grads = jnp.einsum("skab,sba->sk", q_mats, r).imag.astype(theta.dtype)
+        block_grads = jnp.sum(q_mats * jnp.swapaxes(r, -1, -2)[:, None], axis=(-2, -1))
+        block_grads = block_grads.imag.astype(theta.dtype)  # Im Tr(Q_i R)
         gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g.astype(theta.dtype))
         grads = jnp.where((arrays.step_type == BLOCK)[:, None], block_grads, gate_grads)
         grad = grad.at[arrays.slot.reshape(-1)].add(grads.reshape(-1))
