@@ -102,7 +102,7 @@ def _largest_intermediate(jaxpr) -> int:
 
 
 def test_adjoint_keeps_no_tape_of_states():
-    n, nlayer = 5, 20
+    n, nlayer = 8, 10  # 2^n > 128, so a stored state outgrows the per-gate scalars below
     c = revad.variational_circuit(n, nlayer)
     h = revad.heisenberg(n)
     theta = jnp.zeros(c.n_params)
@@ -110,7 +110,7 @@ def test_adjoint_keeps_no_tape_of_states():
     adjoint = jax.make_jaxpr(jax.grad(revad.energy_fn(c, h)))(theta).jaxpr
     tape = jax.make_jaxpr(jax.grad(revad.energy_fn(c, h, method="tape")))(theta).jaxpr
     assert _largest_intermediate(tape) >= n_gates * 2**n  # the stored states
-    assert _largest_intermediate(adjoint) < 16 * max(n_gates, 2**n)  # per-gate scalars only
+    assert _largest_intermediate(adjoint) < 128 * n_gates  # per-gate scalars only
 
 
 def _count_eqns(jaxpr) -> int:
