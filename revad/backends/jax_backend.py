@@ -17,6 +17,10 @@ Methods:
   memory is O(1) statevectors and O(chunk) scalars whatever the depth, and the traced
   program (hence compile time) does not grow with depth. The state recovered at the
   end (ideally |0⟩) measures the accumulated round-off ("drift").
+  Kernels: on CPU, ``revad.backends.native`` runs each chunk of steps in one C++ call
+  (OpenMP, in place: ψ, λ and one scratch state at the peak); elsewhere, or when it
+  cannot be built, pure-JAX kernels run the same steps under ``lax.switch`` (the GPU
+  path). ``native=`` on the functions below picks explicitly.
 - ``tape``: ``jax.value_and_grad`` through a plain gate-by-gate scan (no fusion); JAX
   stores every intermediate state, O(depth) memory. The yardstick for the adjoint's
   memory; its time also lacks the fusion, so adjoint-vs-tape time mixes both effects.

@@ -9,7 +9,12 @@
 // Conventions: a state is a flat array of 2^n complex amplitudes, qubit q is bit q of
 // the index; a 2x2 matrix u is row-major (u[0] u[1] / u[2] u[3]).
 
+#ifdef _OPENMP
 #include <omp.h>
+#else  // built without OpenMP (e.g. Apple clang): one thread, the pragmas are ignored
+inline int omp_get_max_threads() { return 1; }
+inline int omp_get_thread_num() { return 0; }
+#endif
 
 #include <complex>
 #include <cstdint>
