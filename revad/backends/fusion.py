@@ -112,7 +112,8 @@ class _Builder:
         self.net: list = []  # open CNOT/SWAP network
         self.net_qubits: set[int] = set()
         self.steps: list = []
-        self.perms: list[tuple[np.ndarray, np.ndarray]] = []
+        self.perms: list[tuple[np.ndarray, np.ndarray]] = []  # (M⁻¹ rows, M rows)
+        self.perm_index: dict[tuple, int] = {}
 
     def gate(self, op) -> None:
         entry = (self.kind_of[op.name], self.n_params if op.param is None else op.param, op.angle)
@@ -154,9 +155,12 @@ class _Builder:
     def _emit_net(self) -> None:
         if not self.net:
             return
-        rows = _gf2_matrix(self.net, self.n)
-        self.perms.append((_gf2_inverse(rows, self.n), rows))
-        self.steps.append((PERM, 0, 0, [], len(self.perms) - 1))
+        key = tuple(self.net)  # repeated networks (an ansatz's CNOT ring) share one entry
+        if key not in self.perm_index:
+            rows = _gf2_matrix(self.net, self.n)
+            self.perm_index[key] = len(self.perms)
+            self.perms.append((_gf2_inverse(rows, self.n), rows))
+        self.steps.append((PERM, 0, 0, [], self.perm_index[key]))
         self.net, self.net_qubits = [], set()
         self.after_net.clear()
 

@@ -26,7 +26,9 @@ namespace ffi = xla::ffi;
 
 namespace {
 
-constexpr int64_t kParallelFrom = int64_t{1} << 14;  // amplitudes; below, one thread
+// Amplitudes from which loops go parallel: below (n <= 16), per-step fork/join cost more
+// than a second core gave on the 2-core machine of benchmarks/RESULTS.md.
+constexpr int64_t kParallelFrom = int64_t{1} << 17;
 
 template <typename T>
 using C = std::complex<T>;
@@ -358,8 +360,9 @@ ffi::Error check_steps(const ffi::AnyBuffer& psi, const ffi::Buffer<ffi::S32>& i
     return ffi::Error::InvalidArgument("revad steps: operand sizes do not match");
   for (int64_t s = 0; s < steps; ++s) {
     const int32_t* i = ints.typed_data() + 4 * s;
-    if (i[0] < kBlock || i[0] > kNoop || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n)
-      return ffi::Error::InvalidArgument("revad steps: bad step type or qubit");
+    if (i[0] < kBlock || i[0] > kNoop || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n ||
+        i[3] < 0 || (int64_t{i[3]} >> n) != 0)
+      return ffi::Error::InvalidArgument("revad steps: bad step type, qubit or mask");
   }
   return ffi::Error::Success();
 }
@@ -420,6 +423,10 @@ ffi::Error PauliSumImpl(ffi::AnyBuffer psi, ffi::Buffer<ffi::S32> x, ffi::Buffer
       static_cast<int64_t>(w.element_count()) != terms)
     return ffi::Error::InvalidArgument("Pauli masks and weights differ in length");
   const int64_t size = psi.element_count();
+  for (int64_t t = 0; t < terms; ++t)
+    if (x.typed_data()[t] < 0 || x.typed_data()[t] >= size || z.typed_data()[t] < 0 ||
+        z.typed_data()[t] >= size)
+      return ffi::Error::InvalidArgument("Pauli mask outside the state's qubits");
   const C<double> e =
       psi.element_type() == ffi::DataType::C128
           ? pauli_sum(data<C<double>>(psi), data<C<double>>(*lam), x.typed_data(),

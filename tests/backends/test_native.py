@@ -30,7 +30,7 @@ def test_native_kernels_build_here(monkeypatch):
 def test_pauli_sum_matches_sparse_matrix(dtype):
     native.require()
     rng = np.random.default_rng(3)
-    n = 15  # above the size where the kernel goes parallel
+    n = 17  # the size from which the kernel's loops go parallel
     h = random_hamiltonian(n, 12, rng)
     psi = (rng.normal(size=2**n) + 1j * rng.normal(size=2**n)).astype(dtype)
     ham = jax_backend.compile_hamiltonian(h)
@@ -44,8 +44,8 @@ def test_pauli_sum_matches_sparse_matrix(dtype):
 
 @needs_compiler
 def test_wide_standard_problem_native_matches_pure_jax():
-    """n=15: above the size where the kernels' loops go parallel."""
-    c, h = revad.variational_circuit(15, 2), revad.heisenberg(15)
+    """n=17: the size from which the kernels' loops go parallel."""
+    c, h = revad.variational_circuit(17, 1), revad.heisenberg(17)
     theta = np.random.default_rng(0).uniform(0, 2 * np.pi, c.n_params)
     e_n, g_n, d_n = jax_backend.value_and_grad(c, h, theta, native=True)
     e_j, g_j, _ = jax_backend.value_and_grad(c, h, theta, native=False)
