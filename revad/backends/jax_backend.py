@@ -327,9 +327,9 @@ class Steps(NamedTuple):
 
 
 def _branch(program: StepArrays, n: int, native: bool):
-    """Switch index of each step. Pure JAX: one branch per qubit for blocks (the qubit
-    must be static for the reshape kernel), then generic, permutation, noop. Native:
-    the step type itself (the kernel takes the qubit at run time), so 4 branches."""
+    """Kind of each step. Pure JAX: the ``lax.switch`` branch, one per qubit for blocks
+    (the reshape kernel needs a static qubit), then generic, permutation, noop. Native:
+    the step type itself (the C++ kernel dispatches on it, qubits are run-time data)."""
     if native:
         return program.step_type
     return jnp.where(program.step_type == BLOCK, program.a, n + program.step_type - GATE)
