@@ -122,6 +122,10 @@ def train_main(argv: list[str]) -> int:
         print(f"revad train: {meta['hamiltonian']}, {args.ansatz} ansatz, {line}", flush=True)
         if exact is not None:
             print(f"exact ground energy: {exact:.10f}", flush=True)
+        if args.backend == "jax" and args.method == "adjoint":
+            from .backends import native
+
+            print(f"JAX kernels: {native.status()}", flush=True)  # builds them on first use
     try:
         result = train(
             circuit,

@@ -182,6 +182,10 @@ def train(
         "wall_time": history[-1]["time"] if history else 0.0,
         **(metadata or {}),
     }
+    if backend == "jax" and method == "adjoint":
+        from .backends import native
+
+        summary["kernels"] = native.status()  # "native", or why the pure-JAX ones ran
     result = TrainResult(theta, history, summary)
     if out is not None:
         write_outputs(out, result)

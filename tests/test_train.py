@@ -145,6 +145,9 @@ def test_cli_reads_a_hamiltonian_file(tmp_path, capsys):
     )
     summary = json.loads((out / "summary.json").read_text())
     assert summary["n_qubits"] == 2
+    from revad.backends import native
+
+    assert summary["kernels"] == native.status()  # which JAX kernels ran is recorded
     z, x = np.diag([1.0, -1.0]), np.array([[0.0, 1.0], [1.0, 0.0]])
     ground = np.linalg.eigvalsh(np.kron(z, z) + 0.5 * np.kron(np.eye(2), x))[0]
     assert summary["exact_energy"] == pytest.approx(ground, abs=1e-10)
