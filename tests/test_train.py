@@ -7,6 +7,7 @@ import pytest
 
 import revad
 from revad import api
+from revad.backends import native
 from revad.cli import main
 from revad.train import CHECKPOINT, train
 
@@ -145,8 +146,6 @@ def test_cli_reads_a_hamiltonian_file(tmp_path, capsys):
     )
     summary = json.loads((out / "summary.json").read_text())
     assert summary["n_qubits"] == 2
-    from revad.backends import native
-
     assert summary["kernels"] == native.status()  # which JAX kernels ran is recorded
     z, x = np.diag([1.0, -1.0]), np.array([[0.0, 1.0], [1.0, 0.0]])
     ground = np.linalg.eigvalsh(np.kron(z, z) + 0.5 * np.kron(np.eye(2), x))[0]
