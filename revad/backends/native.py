@@ -171,8 +171,9 @@ def backward_steps(psi, lam, scratch, ints, coef, cols):
 
 
 def pauli_sum(psi, xmask, zmask, weight):
-    """(λ, E): λ = Hψ for the Pauli sum in revad's mask form (``Hamiltonian.masks``,
-    terms sorted by X mask), and E = Re⟨ψ|λ⟩ from the same pass (summed in float64)."""
+    """(λ, E): λ = Hψ for the Pauli sum in revad's mask form (``Hamiltonian.masks``;
+    sorted by X mask, runs of equal X are added at once), and E = Re⟨ψ|λ⟩ from the same
+    pass (summed in float64)."""
     real = jnp.finfo(psi.dtype).dtype
     outputs = (jax.ShapeDtypeStruct(psi.shape, psi.dtype), jax.ShapeDtypeStruct((), real))
     return _call("revad_pauli_sum", outputs, psi, xmask, zmask, weight.astype(psi.dtype))

@@ -1,9 +1,10 @@
 // revad's native CPU kernels for the JAX backend, called through the XLA FFI.
 //
-// Each kernel is one pass over a statevector (or two, for the backward block), written
-// as plain loops that OpenMP splits over the CPU's cores. XLA:CPU runs every fused loop
-// of the pure-JAX path on one thread and cannot vectorise loops with a partner index
-// (j ^ mask); these loops are the same arithmetic, parallel. Compiled on first use by
+// Entry points: RevadForwardSteps / RevadBackwardSteps run a chunk of fused-program steps
+// (revad/backends/fusion.py) on psi (and lam) in place, one pass over the state per step;
+// RevadPauliSum computes lam = H psi and <psi|lam> in one pass. The loops are plain C++
+// that OpenMP splits over the cores and the compiler vectorises; the arithmetic is that
+// of the pure-JAX kernels in revad/backends/jax_backend.py. Compiled on first use by
 // revad/backends/native.py against the running jaxlib's FFI headers.
 //
 // Conventions: a state is a flat array of 2^n complex amplitudes, qubit q is bit q of
@@ -46,13 +47,14 @@ inline int64_t low_member(int64_t i, int q) {
   return ((i - low) << 1) | low;
 }
 
-// The pairs (j, j + 2^q) of qubit q as runs of `len` pairs whose members are x[k * Step]
-// and y[k * Step], k < len: contiguous runs (Step 1) for q >= 1, and one run over the
-// interleaved pairs (Step 2) for q = 0, so that the inner loops vectorise.
+// The pairs (j, j + 2^q) of qubit q as `count` runs of `len` pairs whose members are
+// x[k * Step] and y[k * Step], k < len, so that the inner loops vectorise: for q >= 1 run
+// r starts at first(r) with y = x + stride (Step 1); for q = 0 at 2 r len with y = x + 1
+// (Step 2, interleaved pairs).
 struct Runs {
   int64_t count, len, stride;
   int q;
-  int64_t first(int64_t r) const { return q == 0 ? 0 : low_member(r * len, q); }
+  int64_t first(int64_t r) const { return low_member(r * len, q); }
 };
 
 constexpr int64_t kRun = 1024;  // pairs per run: one work item of the parallel loops
