@@ -19,6 +19,7 @@ inline int omp_get_thread_num() { return 0; }
 
 #include <complex>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "xla/ffi/api/ffi.h"
@@ -47,22 +48,32 @@ inline int64_t low_member(int64_t i, int q) {
   return ((i - low) << 1) | low;
 }
 
-// The pairs (j, j + 2^q) of qubit q as `count` runs of `len` pairs whose members are
-// x[k * Step] and y[k * Step], k < len, so that the inner loops vectorise: for q >= 1 run
-// r starts at first(r) with y = x + stride (Step 1); for q = 0 at 2 r len with y = x + 1
-// (Step 2, interleaved pairs).
-struct Runs {
-  int64_t count, len, stride;
-  int q;
-  int64_t first(int64_t r) const { return low_member(r * len, q); }
-};
-
 constexpr int64_t kRun = 1024;  // pairs per run: one work item of the parallel loops
+constexpr int kInterleaved = 3;  // qubits below this are handled as interleaved runs
 
-inline Runs runs_of(int q, int64_t size) {
-  const int64_t pairs = size / 2, stride = int64_t{1} << q;
-  const int64_t len = q == 0 ? (pairs < kRun ? pairs : kRun) : (stride < kRun ? stride : kRun);
-  return {pairs / len, len, stride, q};
+// Calls body(Step, j, len) for runs of pairs (j + k Step, j + k Step + 2^q), k < len, that
+// together cover every pair of qubit q once, in parallel over runs. For q >= 3 a run is
+// contiguous (Step 1). For small q a contiguous run would be 2^q pairs long, too short to
+// vectorise, so runs take every 2^(q+1)-th amplitude instead (Step 2, 4 or 8).
+template <typename Body>
+void for_each_run(int q, int64_t size, Body&& body) {
+  const int64_t stride = int64_t{1} << q;
+  if (q >= kInterleaved) {
+    const int64_t len = stride < kRun ? stride : kRun, count = size / 2 / len;
+#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
+    for (int64_t r = 0; r < count; ++r)
+      body(std::integral_constant<int, 1>{}, low_member(r * len, q), len);
+    return;
+  }
+  const int64_t blocks = size / (2 * stride), len = blocks < kRun ? blocks : kRun;
+#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
+  for (int64_t r = 0; r < blocks / len; ++r)
+    for (int64_t k = 0; k < stride; ++k) {
+      const int64_t j = 2 * stride * r * len + k;
+      if (q == 0) body(std::integral_constant<int, 2>{}, j, len);
+      if (q == 1) body(std::integral_constant<int, 4>{}, j, len);
+      if (q == 2) body(std::integral_constant<int, 8>{}, j, len);
+    }
 }
 
 template <int Step, typename T>
@@ -78,17 +89,10 @@ inline void rotate_run(C<T>* x, C<T>* y, int64_t len, const C<T>* u) {
 // psi <- u psi on qubit q (u: 2x2, row-major), in place.
 template <typename T>
 void apply_block(C<T>* psi, const C<T>* u, int q, int64_t size) {
-  const Runs runs = runs_of(q, size);
-#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
-  for (int64_t r = 0; r < runs.count; ++r) {
-    if (q == 0) {
-      C<T>* x = psi + 2 * r * runs.len;
-      rotate_run<2>(x, x + 1, runs.len, u);
-    } else {
-      C<T>* x = psi + runs.first(r);
-      rotate_run<1>(x, x + runs.stride, runs.len, u);
-    }
-  }
+  const int64_t stride = int64_t{1} << q;
+  for_each_run(q, size, [&](auto step, int64_t j, int64_t len) {
+    rotate_run<decltype(step)::value>(psi + j, psi + j + stride, len, u);
+  });
 }
 
 // Adds the run's share of R[a][b] = sum psi[a] conj(lam[b]) to acc (re/im of R00 R01 R10
@@ -129,24 +133,12 @@ inline void backward_run(C<T>* p0, C<T>* p1, C<T>* l0, C<T>* l1, int64_t len, co
 // in thread order, so results do not depend on scheduling.
 template <typename T>
 void block_backward(C<T>* psi, C<T>* lam, const C<T>* u, int q, int64_t size, C<T>* r) {
-  const Runs runs = runs_of(q, size);
-  const bool parallel = size >= kParallelFrom;
-  std::vector<double> parts(8 * (parallel ? omp_get_max_threads() : 1), 0.0);
-#pragma omp parallel if (parallel)
-  {
-    double* acc = parts.data() + 8 * omp_get_thread_num();
-#pragma omp for schedule(static)
-    for (int64_t i = 0; i < runs.count; ++i) {
-      if (q == 0) {
-        const int64_t j = 2 * i * runs.len;
-        backward_run<2>(psi + j, psi + j + 1, lam + j, lam + j + 1, runs.len, u, acc);
-      } else {
-        const int64_t j = runs.first(i);
-        backward_run<1>(psi + j, psi + j + runs.stride, lam + j, lam + j + runs.stride, runs.len,
-                        u, acc);
-      }
-    }
-  }
+  const int64_t stride = int64_t{1} << q;
+  std::vector<double> parts(8 * omp_get_max_threads(), 0.0);
+  for_each_run(q, size, [&](auto step, int64_t j, int64_t len) {
+    backward_run<decltype(step)::value>(psi + j, psi + j + stride, lam + j, lam + j + stride,
+                                        len, u, parts.data() + 8 * omp_get_thread_num());
+  });
   double total[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   for (size_t t = 0; t < parts.size(); t += 8)
     for (int k = 0; k < 8; ++k) total[k] += parts[t + k];
