@@ -69,8 +69,19 @@ def _cpu_id() -> bytes:
 
 
 def _cache_dir() -> Path:
-    root = os.environ.get("REVAD_CACHE_DIR") or Path.home() / ".cache" / "revad"
-    return Path(root) / "native"
+    """``$REVAD_CACHE_DIR/native``, else ``~/.cache/revad/native``, else (home not
+    writable) a folder in the system's temporary directory."""
+    if os.environ.get("REVAD_CACHE_DIR"):
+        return Path(os.environ["REVAD_CACHE_DIR"]) / "native"
+    user = f"revad-{os.getuid()}" if hasattr(os, "getuid") else "revad"
+    for root in (Path.home() / ".cache" / "revad", Path(tempfile.gettempdir()) / user):
+        folder = root / "native"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return folder
+        except OSError:
+            continue
+    raise OSError("no writable folder for the native kernels (set REVAD_CACHE_DIR)")
 
 
 def _compile(source: bytes, compiler: str) -> Path:
