@@ -81,3 +81,30 @@ def random_hamiltonian(n: int, n_terms: int, rng) -> revad.Hamiltonian:
             (float(rng.normal()), [(str(rng.choice(list("IXYZ"))), int(q)) for q in qubits])
         )
     return revad.Hamiltonian(terms, n_qubits=n)
+
+
+def mixed_circuit() -> revad.Circuit:
+    """Every gate, shared slots and fixed angles, on 3 qubits."""
+    c = revad.Circuit(3)
+    i = c.rx(0)
+    c.ry(1, angle=0.3)
+    c.rz(2, param=i)
+    c.h(0)
+    c.s(1)
+    c.t(2)
+    c.x(0)
+    c.y(1)
+    c.z(2)
+    j = c.phase(1)
+    c.cnot(2, 0)
+    c.cz(1, 2)
+    c.swap(0, 2)
+    c.crx(0, 1)
+    c.cry(2, 1, angle=-0.7)
+    c.crz(1, 0, param=j)
+    c.rxx(0, 2)
+    c.ryy(2, 1)
+    c.rzz(1, 0, param=i)
+    c.phase(2, angle=1.1)
+    c.ry(0)
+    return c

@@ -21,6 +21,7 @@ import revad
 from revad.backends import yao_backend
 from revad.backends.yao_encoding import encode_circuit
 from revad.gates import GATES
+from tests.reference import mixed_circuit
 
 pytestmark = pytest.mark.julia
 
@@ -67,28 +68,8 @@ def _around(name: str, qubits, **kwargs) -> revad.Circuit:
 
 
 def _mixed_circuit() -> revad.Circuit:
-    c = revad.Circuit(3)
-    i = c.rx(0)
-    c.ry(1, angle=0.3)
-    c.rz(2, param=i)
-    for q in range(3):
-        c.h(q)
-    c.s(1)
-    c.t(2)
-    c.x(0)
-    c.y(1)
-    c.z(2)
-    j = c.phase(1)
-    c.cnot(2, 0)
-    c.cz(1, 2)
-    c.swap(0, 2)
-    c.crx(0, 1)
-    c.cry(2, 1, angle=-0.7)
-    c.crz(1, 0, param=j)
-    c.rxx(0, 2)
-    c.ryy(2, 1)
-    c.rzz(1, 0, param=i)
-    c.phase(2, angle=1.1)
+    """Every gate, shared slots and fixed angles, then a rotation layer."""
+    c = mixed_circuit()
     _layer(c)
     return c
 
