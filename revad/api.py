@@ -10,6 +10,7 @@ import numpy as np
 from .circuit import Circuit
 from .errors import RevadError
 from .hamiltonian import Hamiltonian
+from .limits import check_memory
 
 BACKENDS = {
     "numpy": "revad.backends.numpy_backend",
@@ -18,18 +19,32 @@ BACKENDS = {
 }
 METHODS = ("adjoint", "tape")
 DTYPES = ("complex128", "complex64")
+# Statevectors a call holds at its peak (the NumPy adjoint: ψ, λ, 2.5 scratch, H·ψ;
+# the JAX one: ψ, λ, scratch, plus the result copied out); tape adds one per gate.
+STATES = {"statevector": 2, "expectation": 3, "value_and_grad": 5}
+
+
+def _choice(value, choices, what: str) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise RevadError(f"unknown {what} {value!r}; choose one of {', '.join(choices)}")
+    return value
 
 
 def _backend(name: str):
-    if name not in BACKENDS:
-        raise RevadError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
-    return importlib.import_module(BACKENDS[name])
+    return importlib.import_module(BACKENDS[_choice(name, BACKENDS, "backend")])
+
+
+def _check_memory(circuit: Circuit, call: str, dtype, backend: str, tape: bool = False) -> None:
+    """Refuse before allocating when the statevectors a call needs exceed free memory."""
+    n_states = STATES[call] + (len(circuit) if tape else 0)
+    what = f"{call} on {circuit.n_qubits} qubits ({backend} backend{', tape' if tape else ''})"
+    check_memory(circuit.n_qubits, n_states, dtype, what)
 
 
 def _check_dtype(dtype) -> np.dtype:
     try:
         dt = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError):
         dt = None
     if dt is None or dt.name not in DTYPES:
         raise RevadError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
@@ -72,7 +87,9 @@ def statevector(circuit: Circuit, theta=None, backend: str = "jax", dtype="compl
     if not isinstance(circuit, Circuit):
         raise RevadError(f"expected a revad.Circuit, got {type(circuit).__name__}")
     theta = check_theta(circuit, theta)
-    return _backend(backend).statevector(circuit, theta, dtype=_check_dtype(dtype))
+    module, dtype = _backend(backend), _check_dtype(dtype)
+    _check_memory(circuit, "statevector", dtype, backend)
+    return module.statevector(circuit, theta, dtype=dtype)
 
 
 def expectation(
@@ -81,7 +98,9 @@ def expectation(
     """E = ⟨ψ|H|ψ⟩ as a float."""
     _check_pair(circuit, h)
     theta = check_theta(circuit, theta)
-    return _backend(backend).expectation(circuit, h, theta, dtype=_check_dtype(dtype))
+    module, dtype = _backend(backend), _check_dtype(dtype)
+    _check_memory(circuit, "expectation", dtype, backend)
+    return module.expectation(circuit, h, theta, dtype=dtype)
 
 
 def value_and_grad(
@@ -101,16 +120,16 @@ def value_and_grad(
     """
     _check_pair(circuit, h)
     theta = check_theta(circuit, theta)
-    if method not in METHODS:
-        raise RevadError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    method = _choice(method, METHODS, "method")
     module = _backend(backend)
     dtype = _check_dtype(dtype)
+    if method == "tape" and backend != "jax":
+        raise RevadError(f"method 'tape' needs backend 'jax' (got backend {backend!r})")
+    _check_memory(circuit, "value_and_grad", dtype, backend, tape=method == "tape")
     if method == "adjoint":
         energy, grad, drift = module.value_and_grad(circuit, h, theta, dtype=dtype)
-    elif backend == "jax":
-        energy, grad, drift = module.value_and_grad(circuit, h, theta, method="tape", dtype=dtype)
     else:
-        raise RevadError(f"method 'tape' needs backend 'jax' (got backend {backend!r})")
+        energy, grad, drift = module.value_and_grad(circuit, h, theta, method="tape", dtype=dtype)
     return (energy, grad, drift) if return_drift else (energy, grad)
 
 
@@ -119,8 +138,10 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str = "adjoint") -> Call
 
     Composes with ``jax.jit``, ``jax.grad`` and ``jax.vmap``. Precision follows JAX's
     x64 flag: enable it (``jax.config.update("jax_enable_x64", True)``) for complex128.
+    The function is built from the circuit and Hamiltonian as they are now: changing the
+    circuit afterwards does not change it (call ``energy_fn`` again).
     """
     _check_pair(circuit, h)
-    if method not in METHODS:
-        raise RevadError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    method = _choice(method, METHODS, "method")
+    _check_memory(circuit, "value_and_grad", "complex128", "jax", tape=method == "tape")
     return _backend("jax").energy_fn(circuit, h, method=method)

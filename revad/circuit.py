@@ -1,23 +1,29 @@
 """Circuit IR and builder.
 
-A circuit is data: a list of :class:`Op` (gate name, qubits, and for parametric gates
-either a trainable parameter slot or a fixed angle). Backends compile this list.
-Parameters form one flat vector; a slot may be shared by several gates, whose
-gradients then add.
+A circuit is data: a sequence of :class:`Op` (gate name, qubits, and for parametric
+gates either a trainable parameter slot or a fixed angle). Parameters form one flat
+vector; a slot may be shared by several gates, whose gradients then add.
+
+The only ways to change a circuit are its builder methods (``add``, the gate methods,
+``new_params``); ``ops`` is a read-only tuple and the object has no other attributes
+(``__slots__``). Backends never store anything on a circuit: they cache compiled
+programs under :meth:`Circuit.key`, the circuit's content, so a circuit changed after
+evaluation is recompiled, never answered from a stale program.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import RevadError
 from .gates import GATES
+from .limits import MAX_QUBITS
 
 
-@dataclass(frozen=True, slots=True)
-class Op:
+class Op(NamedTuple):
     """One gate application. ``param`` is a slot index or None; ``angle`` a fixed angle."""
 
     name: str
@@ -32,6 +38,14 @@ def _check_int(value, what: str) -> int:
     return int(value)
 
 
+class CircuitKey(NamedTuple):
+    """A circuit's content, hashable: what compiled programs are keyed on."""
+
+    n_qubits: int
+    n_params: int
+    ops: tuple[Op, ...]
+
+
 class Circuit:
     """A quantum circuit on ``n_qubits`` qubits, built gate by gate.
 
@@ -41,19 +55,63 @@ class Circuit:
     >>> c.rz(0, param=i)        # reuse slot i
     """
 
+    __slots__ = ("_n_qubits", "_n_params", "_ops")
+
     def __init__(self, n_qubits: int):
         n = _check_int(n_qubits, "n_qubits")
         if n < 1:
             raise RevadError(f"a circuit needs at least 1 qubit, got n_qubits={n}")
-        self.n_qubits = n
-        self.ops: list[Op] = []
-        self.n_params = 0
+        if n > MAX_QUBITS:
+            raise RevadError(f"revad simulates at most {MAX_QUBITS} qubits, got n_qubits={n}")
+        self._n_qubits = n
+        self._n_params = 0
+        self._ops: list[Op] = []
+
+    @property
+    def n_qubits(self) -> int:
+        return self._n_qubits
+
+    @property
+    def n_params(self) -> int:
+        """Length of the parameter vector (slots, used by gates or reserved)."""
+        return self._n_params
+
+    @property
+    def ops(self) -> tuple[Op, ...]:
+        """The gates in order, as an immutable tuple (build with the gate methods)."""
+        return tuple(self._ops)
+
+    def key(self) -> CircuitKey:
+        """The circuit's content: circuits with equal keys compute the same thing.
+
+        Compiled programs are cached under it (hashing it costs ~0.1 µs per gate)."""
+        return CircuitKey(self._n_qubits, self._n_params, tuple(self._ops))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Circuit) and self.key() == other.key()
+
+    __hash__ = None  # mutable: hash circuit.key() instead
+
+    def __copy__(self) -> Circuit:
+        new = Circuit(self._n_qubits)
+        new._n_params = self._n_params
+        new._ops = list(self._ops)  # Ops are immutable: sharing them is safe
+        return new
+
+    def __deepcopy__(self, memo) -> Circuit:
+        return self.__copy__()
+
+    def copy(self) -> Circuit:
+        """An independent copy: changing one never changes the other."""
+        return copy.copy(self)
 
     def __repr__(self) -> str:
-        return f"Circuit(n_qubits={self.n_qubits}, gates={len(self.ops)}, n_params={self.n_params})"
+        return (
+            f"Circuit(n_qubits={self.n_qubits}, gates={len(self._ops)}, n_params={self.n_params})"
+        )
 
     def __len__(self) -> int:
-        return len(self.ops)
+        return len(self._ops)
 
     def new_params(self, count: int = 1) -> range:
         """Reserve ``count`` trainable slots without gates (use them with ``param=``).
@@ -64,8 +122,8 @@ class Circuit:
         count = _check_int(count, "count")
         if count < 0:
             raise RevadError(f"count must be >= 0, got {count}")
-        self.n_params += count
-        return range(self.n_params - count, self.n_params)
+        self._n_params += count
+        return range(self._n_params - count, self._n_params)
 
     def _qubit(self, q) -> int:
         q = _check_int(q, "qubit")
@@ -90,7 +148,7 @@ class Circuit:
         if not gate.parametric:
             if angle is not None or param is not None:
                 raise RevadError(f"gate {name!r} takes no angle or parameter")
-            self.ops.append(Op(name, qubits))
+            self._ops.append(Op(name, qubits))
             return None
         if angle is not None and param is not None:
             raise RevadError(f"gate {name!r}: give either angle= or param=, not both")
@@ -99,11 +157,11 @@ class Circuit:
                 raise RevadError(f"gate {name!r}: angle must be a real number, got {angle!r}")
             if not math.isfinite(angle):
                 raise RevadError(f"gate {name!r}: angle must be finite, got {angle!r}")
-            self.ops.append(Op(name, qubits, angle=float(angle)))
+            self._ops.append(Op(name, qubits, angle=float(angle)))
             return None
         if param is None:
-            param = self.n_params
-            self.n_params += 1
+            param = self._n_params
+            self._n_params += 1
         else:
             param = _check_int(param, "param")
             if not 0 <= param < self.n_params:
@@ -111,7 +169,7 @@ class Circuit:
                     f"gate {name!r}: param={param} is not an existing slot "
                     f"(this circuit has {self.n_params} parameters)"
                 )
-        self.ops.append(Op(name, qubits, param=param))
+        self._ops.append(Op(name, qubits, param=param))
         return param
 
     # Fixed gates.

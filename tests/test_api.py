@@ -85,3 +85,53 @@ def test_complex128_without_flipping_global_x64():
         "assert jax.numpy.zeros(1).dtype == np.float32\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.mark.parametrize("bad", [["jax"], None, 3, ("jax",)])
+def test_backend_method_dtype_of_the_wrong_type(problem, bad):
+    c, h = problem
+    theta = np.zeros(2)
+    with pytest.raises(RevadError, match="unknown backend"):
+        revad.expectation(c, h, theta, backend=bad)
+    with pytest.raises(RevadError, match="unknown method"):
+        revad.value_and_grad(c, h, theta, method=bad)
+    with pytest.raises(RevadError, match="unknown method"):
+        revad.energy_fn(c, h, method=bad)
+    if bad is not None:  # dtype=None is NumPy's float64: also refused, by name
+        with pytest.raises(RevadError, match="dtype must be one of"):
+            revad.statevector(c, theta, dtype=bad)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax", "yao"])
+def test_memory_is_checked_before_allocating(monkeypatch, backend):
+    """n=30 needs 16 GiB per statevector: refused by name on every backend, fast."""
+    from revad import limits
+
+    monkeypatch.setattr(limits, "available_memory", lambda: 8 * 2**30)
+    c = revad.Circuit(30)
+    c.h(0)
+    h = revad.Hamiltonian([(1.0, [("Z", 0)])])
+    with pytest.raises(RevadError, match=r"needs about 32\.0 GiB .* only 8\.0 GiB"):
+        revad.statevector(c, backend=backend)
+    with pytest.raises(RevadError, match="value_and_grad on 30 qubits"):
+        revad.value_and_grad(c, h, backend=backend)
+
+
+def test_tape_memory_counts_one_state_per_gate(monkeypatch):
+    from revad import limits
+
+    monkeypatch.setattr(limits, "available_memory", lambda: 2**30)
+    c = revad.variational_circuit(20, 50)  # 16 MiB per state, ~4,000 gates: 64 GiB of tape
+    h = revad.heisenberg(20)
+    with pytest.raises(RevadError, match="tape"):
+        revad.value_and_grad(c, h, np.zeros(c.n_params), method="tape")
+    with pytest.raises(RevadError, match="tape"):
+        revad.energy_fn(c, h, method="tape")
+
+
+def test_energy_fn_refuses_complex_theta(problem):
+    c, h = problem
+    for method in ("adjoint", "tape"):
+        f = revad.energy_fn(c, h, method=method)
+        with pytest.raises(RevadError, match="theta must be real"):
+            f(np.array([0.1 + 0.5j, 0.2]))

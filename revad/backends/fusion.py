@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..circuit import Circuit
+from ..circuit import Circuit, CircuitKey
 
 BLOCK, GATE, PERM, NOOP = 0, 1, 2, 3  # NOOP: padding, does nothing
 BLOCK_SIZE = 4
@@ -165,7 +165,7 @@ class _Builder:
         self.after_net.clear()
 
 
-def compile_program(circuit: Circuit, kind_of: dict[str, int]) -> Program:
+def compile_program(circuit: Circuit | CircuitKey, kind_of: dict[str, int]) -> Program:
     """Circuit → :class:`Program`; ``kind_of`` maps gate names (and ``identity``) to kinds."""
     builder = _Builder(circuit.n_qubits, circuit.n_params, kind_of)
     for op in circuit.ops:

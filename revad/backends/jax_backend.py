@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import jax
@@ -38,7 +38,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ..circuit import Circuit
+from ..circuit import Circuit, CircuitKey
 from ..errors import RevadError
 from ..gates import GATES, GateDef
 from ..hamiltonian import Hamiltonian
@@ -132,10 +132,12 @@ class PauliArrays(NamedTuple):
 
 
 def compile_circuit(circuit: Circuit) -> Ops:
-    """Circuit → :class:`Ops` (cached on the circuit until it grows)."""
-    cached = getattr(circuit, "_jax_ops", None)
-    if cached is not None and cached[0] == len(circuit.ops):
-        return cached[1]
+    """Circuit → :class:`Ops`, cached on the circuit's content (``Circuit.key``)."""
+    return _compile_ops(circuit.key())
+
+
+@lru_cache(maxsize=8)
+def _compile_ops(circuit: CircuitKey) -> Ops:
     ops = circuit.ops
     kind = np.array([_KIND[op.name] for op in ops], dtype=np.int32)
     a = np.array([op.qubits[0] for op in ops], dtype=np.int32)
@@ -144,9 +146,7 @@ def compile_circuit(circuit: Circuit) -> Ops:
         [circuit.n_params if op.param is None else op.param for op in ops], dtype=np.int32
     )
     angle = np.array([op.angle or 0.0 for op in ops], dtype=np.float64)
-    compiled = Ops(kind, a, b, slot, angle)
-    circuit._jax_ops = (len(ops), compiled)
-    return compiled
+    return Ops(kind, a, b, slot, angle)
 
 
 def compile_hamiltonian(h: Hamiltonian) -> PauliArrays:
@@ -249,14 +249,14 @@ jax.tree_util.register_dataclass(
 
 
 def compile_fused(circuit: Circuit) -> Program:
-    """Circuit → fused :class:`Program` (cached on the circuit until it grows)."""
-    cached = getattr(circuit, "_jax_program", None)
-    if cached is not None and cached[0] == len(circuit.ops):
-        return cached[1]
+    """Circuit → fused :class:`Program`, cached on the circuit's content (``Circuit.key``)."""
+    return _compile_fused(circuit.key())
+
+
+@lru_cache(maxsize=8)
+def _compile_fused(circuit: CircuitKey) -> Program:
     program = compile_program(circuit, _KIND)
-    program = pad_program(program, _chunk_size(len(program.step_type)), circuit.n_params)
-    circuit._jax_program = (len(circuit.ops), program)
-    return program
+    return pad_program(program, _chunk_size(len(program.step_type)), circuit.n_params)
 
 
 CHUNK = 512  # steps whose kernel data is materialised at once: memory O(CHUNK), not O(depth)
@@ -570,6 +570,33 @@ def _dtypes(dtype) -> tuple[np.dtype, np.dtype]:
     return cdtype, np.dtype(np.float64 if cdtype == np.complex128 else np.float32)
 
 
+def reduce_angles(theta) -> np.ndarray:
+    """θ mod 4π into (-2π, 2π], in float64: ``2·atan2(sin θ/2, cos θ/2)``.
+
+    Every gate has U(θ + 4π) = U(θ) (generator eigenvalues 0, ±1, -2), so energies and
+    gradients are unchanged. libm reduces θ/2 exactly, which ``θ % 4π`` with a rounded
+    4π does not for huge θ. Used before rounding angles to float32: 1e7 + 0.3 would
+    otherwise lose its 0.3, and θ ≥ 3.5e38 would overflow to inf."""
+    half = np.asarray(theta, np.float64) / 2
+    return 2 * np.arctan2(np.sin(half), np.cos(half))
+
+
+def _angles(theta, rdtype) -> jax.Array:
+    """θ as ``rdtype`` (reduced mod 4π in float64 first when ``rdtype`` is float32)."""
+    theta = np.asarray(theta, np.float64)
+    return jnp.asarray(reduce_angles(theta) if rdtype == np.float32 else theta, rdtype)
+
+
+def _for_precision(compiled, rdtype):
+    """A Program or Ops whose fixed angles are reduced mod 4π when running in float32."""
+    if rdtype != np.float32:
+        return compiled
+    angle = reduce_angles(compiled.angle)
+    if isinstance(compiled, Ops):
+        return compiled._replace(angle=angle)
+    return dataclasses.replace(compiled, angle=angle)
+
+
 def _check_size(n: int) -> None:
     if n > MAX_QUBITS:
         raise RevadError(f"the JAX backend simulates at most {MAX_QUBITS} qubits, got {n}")
@@ -591,8 +618,8 @@ def statevector(
     cdtype, rdtype = _dtypes(dtype)
     native = _native(native)
     with jax.enable_x64(cdtype == np.complex128):
-        theta = jnp.asarray(theta, rdtype)
-        return np.asarray(_statevector(theta, compile_fused(circuit), cdtype, native))
+        program = _for_precision(compile_fused(circuit), rdtype)
+        return np.asarray(_statevector(_angles(theta, rdtype), program, cdtype, native))
 
 
 def expectation(
@@ -602,9 +629,9 @@ def expectation(
     cdtype, rdtype = _dtypes(dtype)
     native = _native(native)
     with jax.enable_x64(cdtype == np.complex128):
-        theta = jnp.asarray(theta, rdtype)
+        program = _for_precision(compile_fused(circuit), rdtype)
         ham = compile_hamiltonian(h)
-        return float(_expectation(theta, compile_fused(circuit), ham, cdtype, native))
+        return float(_expectation(_angles(theta, rdtype), program, ham, cdtype, native))
 
 
 def value_and_grad(
@@ -622,13 +649,13 @@ def value_and_grad(
     cdtype, rdtype = _dtypes(dtype)
     native = _native(native)
     with jax.enable_x64(cdtype == np.complex128):
-        theta = jnp.asarray(theta, rdtype)
+        theta = _angles(theta, rdtype)
         ham = compile_hamiltonian(h)
         if method == "adjoint":
-            program = compile_fused(circuit)
+            program = _for_precision(compile_fused(circuit), rdtype)
             energy, grad, drift = _adjoint_value_and_grad(theta, program, ham, cdtype, native)
             return float(energy), np.asarray(grad, np.float64), float(drift)
-        ops = compile_circuit(circuit)
+        ops = _for_precision(compile_circuit(circuit), rdtype)
         energy, grad = _tape_value_and_grad(theta, ops, ham, circuit.n_qubits, cdtype)
         return float(energy), np.asarray(grad, np.float64), None
 
@@ -651,6 +678,8 @@ def energy_fn(
 
     def check(theta):
         theta = jnp.asarray(theta)
+        if jnp.issubdtype(theta.dtype, jnp.complexfloating):
+            raise RevadError(f"theta must be real; got a {theta.dtype} array")
         if not jnp.issubdtype(theta.dtype, jnp.floating):
             theta = theta.astype(float)
         if theta.shape != (circuit.n_params,):
@@ -659,33 +688,39 @@ def energy_fn(
             )
         return theta
 
+    def compiled_for(compiled, theta):  # fixed angles reduced mod 4π in float32
+        return _for_precision(compiled, np.float64 if theta.dtype == jnp.float64 else np.float32)
+
     if method == "tape":
         ops = compile_circuit(circuit)
 
         def tape_energy(theta):
             theta = check(theta)
-            return _energy(_forward(theta, ops, circuit.n_qubits, cdtype_for(theta)), ham)
+            cdtype = cdtype_for(theta)
+            return _energy(_forward(theta, compiled_for(ops, theta), circuit.n_qubits, cdtype), ham)
 
         return tape_energy
 
     program = compile_fused(circuit)
     native = _native(native)
 
+    def forward(theta):
+        return _fused_forward(theta, compiled_for(program, theta), cdtype_for(theta), native)
+
     @jax.custom_vjp
     def energy(theta):
-        theta = check(theta)
-        return _energy(_fused_forward(theta, program, cdtype_for(theta), native), ham, native)
+        return _energy(forward(check(theta)), ham, native)
 
     def fwd(theta):
         theta = check(theta)
-        psi = _fused_forward(theta, program, cdtype_for(theta), native)
+        psi = forward(theta)
         return _energy(psi, ham, native), (theta, psi)
 
     def bwd(residuals, cotangent):
         global BACKWARD_TRACES
         BACKWARD_TRACES += 1
         theta, psi = residuals
-        _, grad, _ = _sweep(theta, program, ham, psi, native)
+        _, grad, _ = _sweep(theta, compiled_for(program, theta), ham, psi, native)
         return (cotangent * grad,)
 
     energy.defvjp(fwd, bwd)

@@ -90,8 +90,18 @@ def test_reordering_is_exact(case):
     _check(c, h, theta)
 
 
+@pytest.fixture
+def recompile():
+    """The tests below patch compile-time knobs: no program compiled under other knobs."""
+    from revad.backends import jax_backend
+
+    jax_backend._compile_fused.cache_clear()
+    yield
+    jax_backend._compile_fused.cache_clear()
+
+
 @pytest.mark.parametrize("budget", [0, 2**23])
-def test_permutations_with_and_without_tables(monkeypatch, budget):
+def test_permutations_with_and_without_tables(monkeypatch, budget, recompile):
     from revad.backends import fusion
 
     monkeypatch.setattr(fusion, "PERM_TABLE_BUDGET", budget)
@@ -103,7 +113,7 @@ def test_permutations_with_and_without_tables(monkeypatch, budget):
     _check(c, h, np.random.default_rng(0).uniform(0, 2 * np.pi, c.n_params))
 
 
-def test_chunked_scans_with_padding(monkeypatch):
+def test_chunked_scans_with_padding(monkeypatch, recompile):
     """Kernel data is built chunk by chunk; a step count not divisible by the chunk pads."""
     from revad.backends import jax_backend
 

@@ -150,3 +150,33 @@ def test_energy_fn_checks_shape():
     f = revad.energy_fn(c, revad.heisenberg(3))
     with pytest.raises(revad.RevadError, match="shape"):
         f(jnp.zeros(c.n_params + 1))
+
+
+@pytest.mark.parametrize("theta", [1e7 + 0.3, 3.6e38, -1e300, 12345.678])
+def test_complex64_reduces_angles_in_float64_first(theta):
+    """Rounding θ = 1e7 + 0.3 to float32 first gave cos ≈ 0.42 instead of 0.13; θ ≥ 3.5e38
+    overflowed to NaN. Trainable and fixed angles, adjoint and tape, energy_fn."""
+    h = revad.Hamiltonian([(1.0, [("Z", 0)])])
+    trainable = revad.Circuit(1)
+    trainable.rx(0)
+    fixed = revad.Circuit(1)
+    fixed.rx(0, angle=theta)
+    exact_e, exact_g = np.cos(theta), -np.sin(theta)
+    for method in ("adjoint", "tape"):
+        e, g = revad.value_and_grad(trainable, h, [theta], method=method, dtype="complex64")
+        assert e == pytest.approx(exact_e, abs=1e-6) and g[0] == pytest.approx(exact_g, abs=1e-6)
+    assert revad.expectation(fixed, h, dtype="complex64") == pytest.approx(exact_e, abs=1e-6)
+    psi = revad.statevector(fixed, dtype="complex64")
+    np.testing.assert_allclose(psi, revad.statevector(fixed), atol=1e-6)
+    with jax.enable_x64(False):
+        for method in ("adjoint", "tape"):
+            e = revad.energy_fn(fixed, h, method=method)(jnp.zeros(0))
+            assert e.dtype == jnp.float32 and float(e) == pytest.approx(exact_e, abs=1e-6)
+
+
+def test_angle_reduction_is_exact_mod_4pi():
+    theta = np.array([0.0, 1.0, -7.0, 4 * np.pi + 0.5, 1e7 + 0.3, 1e300])
+    r = jax_backend.reduce_angles(theta)
+    assert np.all(np.abs(r) <= 2 * np.pi)
+    np.testing.assert_allclose(np.cos(r / 2), np.cos(theta / 2), atol=1e-15)
+    np.testing.assert_allclose(np.sin(r / 2), np.sin(theta / 2), atol=1e-15)
