@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .circuit import Circuit, _check_int
 from .errors import RevadError
+from .limits import check_gate_count
 
 
 def _cnot_ring(c: Circuit) -> None:
@@ -13,13 +14,15 @@ def _cnot_ring(c: Circuit) -> None:
         c.cnot(i, (i + 1) % n)
 
 
-def _start(name: str, n: int, nlayer: int, prepare) -> Circuit:
-    """A checked empty ansatz that first flips the qubits in ``prepare`` (e.g. Hartree-Fock)."""
+def _start(name: str, n: int, nlayer: int, prepare, gates_per_layer) -> Circuit:
+    """A checked empty ansatz that first flips the qubits in ``prepare`` (e.g. Hartree-Fock).
+    ``gates_per_layer(n)`` sizes it, so an absurd size is refused before building."""
     n = _check_int(n, "n")
     nlayer = _check_int(nlayer, "nlayer")
     if n < 1 or nlayer < 0:
         raise RevadError(f"{name} needs n >= 1 and nlayer >= 0, got {n}, {nlayer}")
     c = Circuit(n)
+    check_gate_count((nlayer + 1) * gates_per_layer(n), f"{name}({n}, {nlayer})")
     for q in prepare:
         c.x(q)
     return c
@@ -33,7 +36,7 @@ def variational_circuit(n: int, nlayer: int, prepare=()) -> Circuit:
     a single layer is just ``Rx``). ``n*(3*nlayer+1)`` parameters. ``prepare``: qubits
     flipped by X gates before the ansatz (default none: start from |0…0⟩).
     """
-    c = _start("variational_circuit", n, nlayer, prepare)
+    c = _start("variational_circuit", n, nlayer, prepare, lambda n: 4 * n)
     n = c.n_qubits
     for i in range(nlayer + 1):
         if i > 0:
@@ -57,7 +60,7 @@ def hardware_efficient(n: int, nlayer: int, prepare=()) -> Circuit:
 
     ``2n(nlayer+1)`` parameters; linear (not ring) entanglement, as on hardware.
     """
-    c = _start("hardware_efficient", n, nlayer, prepare)
+    c = _start("hardware_efficient", n, nlayer, prepare, lambda n: 3 * n)
     n = c.n_qubits
     for i in range(nlayer + 1):
         if i > 0:

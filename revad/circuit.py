@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .errors import RevadError
 from .gates import GATES
-from .limits import MAX_QUBITS
+from .limits import MAX_GATES, MAX_QUBITS
 
 
 class Op(NamedTuple):
@@ -136,8 +136,10 @@ class Circuit:
 
         A parametric gate with neither ``angle`` nor ``param`` takes a new trainable slot.
         """
-        if name not in GATES:
+        if not isinstance(name, str) or name not in GATES:
             raise RevadError(f"unknown gate {name!r}; known gates: {', '.join(GATES)}")
+        if len(self._ops) >= MAX_GATES:
+            raise RevadError(f"a circuit holds at most {MAX_GATES:,} gates")
         gate = GATES[name]
         qubits = tuple(qubits) if isinstance(qubits, (tuple, list)) else (qubits,)
         if len(qubits) != gate.n_qubits:

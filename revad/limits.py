@@ -17,6 +17,7 @@ import numpy as np
 from .errors import RevadError
 
 MAX_QUBITS = 30  # int32 basis indices
+MAX_GATES = 10_000_000  # ~150 bytes per gate in Python: 1.5 GB of circuit at the limit
 
 
 def check_qubit_count(n, what: str = "n_qubits") -> int:
@@ -27,6 +28,12 @@ def check_qubit_count(n, what: str = "n_qubits") -> int:
     if not 1 <= n <= MAX_QUBITS:
         raise RevadError(f"{what} must be between 1 and {MAX_QUBITS}, got {n}")
     return n
+
+
+def check_gate_count(n_gates: int, what: str) -> None:
+    """Refuse circuits of more than ``MAX_GATES`` gates before building them."""
+    if n_gates > MAX_GATES:
+        raise RevadError(f"{what} would have {n_gates:,} gates; revad's limit is {MAX_GATES:,}")
 
 
 def available_memory() -> int | None:
