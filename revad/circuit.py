@@ -83,8 +83,7 @@ class Circuit:
 
     def key(self) -> CircuitKey:
         """The circuit's content: circuits with equal keys compute the same thing.
-
-        Compiled programs are cached under it (hashing it costs ~0.1 µs per gate)."""
+        Compiled programs are cached under it."""
         return CircuitKey(self._n_qubits, self._n_params, tuple(self._ops))
 
     def __eq__(self, other) -> bool:

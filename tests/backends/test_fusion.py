@@ -95,9 +95,9 @@ def recompile():
     """The tests below patch compile-time knobs: no program compiled under other knobs."""
     from revad.backends import jax_backend
 
-    jax_backend._compile_fused.cache_clear()
+    jax_backend._compile_fused.clear()
     yield
-    jax_backend._compile_fused.cache_clear()
+    jax_backend._compile_fused.clear()
 
 
 @pytest.mark.parametrize("budget", [0, 2**23])
