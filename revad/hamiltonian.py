@@ -4,12 +4,16 @@
 ``P|x⟩ = i^{n_Y} (-1)^{popcount(x & zmask)} |x ^ xmask⟩`` (xmask: X and Y qubits,
 zmask: Z and Y qubits), which is how the simulators apply it: one bit-flip and one sign
 vector per term, never a matrix. ``to_sparse`` builds the matrix for references.
+
+A :class:`Hamiltonian` is immutable (its terms are a tuple of tuples), so it is hashable
+and compares by content; it caches nothing.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +21,21 @@ import scipy.sparse as sp
 
 from .errors import RevadError
 from .gates import PAULI
+from .limits import MAX_QUBITS, check_memory, check_qubit_count
 
 PauliTerm = tuple[float, tuple[tuple[str, int], ...]]
+
+MAX_DENSE_QUBITS = 14  # to_dense: a 2^14 x 2^14 complex128 matrix is 4 GiB
+MAX_SPARSE_QUBITS = 24  # to_sparse: every term alone has 2^24 nonzeros (384 MiB in CSR)
+MAX_EXACT_QUBITS = 22  # ground_energy (sparse Lanczos)
+
+_LABELS = "IXYZ"
+# Column form of each 2x2 Pauli (one nonzero per column): column c of PAULI[_LABELS[p]]
+# has its nonzero in row _ROW[p, c], with value _VAL[p, c].
+_ROW = np.array([np.argmax(np.abs(PAULI[p]), axis=0) for p in _LABELS], dtype=np.int64)
+_VAL = np.array([PAULI[p][_ROW[k], [0, 1]] for k, p in enumerate(_LABELS)], dtype=complex)
+_BATCH_ENTRIES = 1 << 20  # nonzeros built at once by to_sparse (~32 MiB of COO)
+_PROGRESS_ENTRIES = 1 << 26  # to_sparse shows a progress bar (on a terminal) above this
 
 
 @dataclass(frozen=True)
@@ -33,25 +50,44 @@ class PauliMasks:
 class Hamiltonian:
     """``Hamiltonian([(0.5, [("Z", 0), ("Z", 1)]), (-1.0, [("X", 2)])])``.
 
-    Coefficients must be real and finite; labels are I, X, Y, Z; a qubit may appear
-    once per term. ``n_qubits`` defaults to one more than the largest qubit named.
+    Coefficients must be real and finite; labels are I, X, Y, Z; a qubit (below
+    ``MAX_QUBITS`` = 30) may appear once per term. ``n_qubits`` (1 to 30) defaults to one
+    more than the largest qubit named. Identity factors are dropped and each term's
+    operators are sorted by qubit.
+
+    ``==`` compares content: the same ``n_qubits`` and the same terms *in the same order*
+    with exactly equal coefficients (a tuple comparison, O(terms)). Equal Hamiltonians have
+    equal matrices; the converse does not hold (reordered or split terms compare unequal).
+    ``hash`` is consistent with ``==``.
     """
 
+    __slots__ = ("_n_qubits", "_terms", "_hash")
+
     def __init__(self, terms, n_qubits: int | None = None):
-        parsed = [self._parse_term(i, term) for i, term in enumerate(terms)]
+        if n_qubits is not None:
+            n_qubits = check_qubit_count(n_qubits, "n_qubits")
+        if isinstance(terms, (str, bytes)) or not isinstance(terms, Iterable):
+            raise RevadError(
+                "terms must be an iterable of (coefficient, [(label, qubit), ...]) pairs, "
+                f"got {type(terms).__name__}"
+            )
+        parsed = tuple(self._parse_term(i, term, n_qubits) for i, term in enumerate(terms))
         largest = max((q for _, ops in parsed for _, q in ops), default=-1)
-        if n_qubits is None:
-            n_qubits = max(largest + 1, 1)
-        elif isinstance(n_qubits, bool) or not isinstance(n_qubits, numbers.Integral):
-            raise RevadError(f"n_qubits must be an integer, got {n_qubits!r}")
-        elif largest >= n_qubits:
-            raise RevadError(f"a term acts on qubit {largest}, beyond n_qubits={n_qubits}")
-        self.n_qubits = int(n_qubits)
-        self.terms: tuple[PauliTerm, ...] = tuple(parsed)
-        self._sparse: dict[int, sp.csr_matrix] = {}
+        self._n_qubits = max(largest + 1, 1) if n_qubits is None else n_qubits
+        self._terms: tuple[PauliTerm, ...] = parsed
+        self._hash: int | None = None
+
+    @property
+    def n_qubits(self) -> int:
+        return self._n_qubits
+
+    @property
+    def terms(self) -> tuple[PauliTerm, ...]:
+        """``((coefficient, ((label, qubit), ...)), ...)``, immutable."""
+        return self._terms
 
     @staticmethod
-    def _parse_term(index: int, term) -> PauliTerm:
+    def _parse_term(index: int, term, n_qubits: int | None) -> PauliTerm:
         try:
             coeff, ops = term
         except (TypeError, ValueError):
@@ -66,6 +102,10 @@ class Hamiltonian:
             raise RevadError(f"term {index}: coefficient must be a real number, got {coeff!r}")
         if not math.isfinite(coeff):
             raise RevadError(f"term {index}: coefficient must be finite, got {coeff!r}")
+        if isinstance(ops, (str, bytes)) or not isinstance(ops, Iterable):
+            raise RevadError(
+                f"term {index}: Pauli operators must be a list of (label, qubit), got {ops!r}"
+            )
         seen: set[int] = set()
         out = []
         for op in ops:
@@ -77,18 +117,36 @@ class Hamiltonian:
                 raise RevadError(f"term {index}: unknown Pauli label {label!r} (use I, X, Y, Z)")
             if isinstance(q, bool) or not isinstance(q, numbers.Integral) or q < 0:
                 raise RevadError(f"term {index}: qubit must be a non-negative integer, got {q!r}")
-            if int(q) in seen:
+            q = int(q)
+            if n_qubits is not None and q >= n_qubits:
+                raise RevadError(f"term {index}: qubit {q} is beyond n_qubits={n_qubits}")
+            if q >= MAX_QUBITS:
+                raise RevadError(
+                    f"term {index}: qubit {q} is beyond revad's limit of {MAX_QUBITS} qubits "
+                    f"(qubits 0 to {MAX_QUBITS - 1})"
+                )
+            if q in seen:
                 raise RevadError(f"term {index}: qubit {q} appears twice")
-            seen.add(int(q))
+            seen.add(q)
             if label.upper() != "I":
-                out.append((label.upper(), int(q)))
+                out.append((label.upper(), q))
         return float(coeff), tuple(sorted(out, key=lambda lq: lq[1]))
 
     def __repr__(self) -> str:
         return f"Hamiltonian(n_qubits={self.n_qubits}, terms={len(self.terms)})"
 
     def __len__(self) -> int:
-        return len(self.terms)
+        return len(self._terms)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Hamiltonian):
+            return NotImplemented
+        return self._n_qubits == other._n_qubits and self._terms == other._terms
+
+    def __hash__(self) -> int:
+        if self._hash is None:  # computed once: the content never changes
+            self._hash = hash((self._n_qubits, self._terms))
+        return self._hash
 
     def masks(self) -> PauliMasks:
         """Bit-mask form used by the simulators (see module docstring)."""
@@ -110,30 +168,80 @@ class Hamiltonian:
             np.array(w, dtype=complex),
         )
 
-    def to_sparse(self, n_qubits: int | None = None) -> sp.csr_matrix:
-        """The matrix, built by Kronecker products of 2x2 Paulis (independent of ``masks``)."""
-        n = self.n_qubits if n_qubits is None else n_qubits
-        if n in self._sparse:
-            return self._sparse[n]
-        dim = 2**n
+    def _matrix_qubits(self, n_qubits, what: str) -> int:
+        """The qubit count a matrix is built on: ``self.n_qubits`` or more."""
+        n = self._n_qubits if n_qubits is None else check_qubit_count(n_qubits, "n_qubits")
+        if n < self._n_qubits:
+            raise RevadError(
+                f"{what}(n_qubits={n}): the Hamiltonian acts on {self._n_qubits} qubits"
+            )
+        return n
+
+    def to_sparse(self, n_qubits: int | None = None, progress: bool | None = None):
+        """The ``2^n x 2^n`` CSR matrix, from Kronecker products of the 2x2 Paulis.
+
+        Independent of :meth:`masks` (it is the reference the simulators are checked
+        against). A Pauli string has one nonzero per column, so its Kronecker product is
+        built in column form: ``row(c) = Σ_q row_q(c_q) 2^q``, ``value(c) = Π_q val_q(c_q)``
+        (qubit 0 the least significant bit), vectorised over a batch of terms. Each batch
+        becomes one matrix with duplicates summed, and batches are added in a balanced
+        tree: O(terms · 2^n · log) time, where adding terms one by one is quadratic.
+        Memory: the result plus O(2^20 + 2^n) entries. Limited to ``MAX_SPARSE_QUBITS``.
+        A fresh matrix each call (nothing cached); ``progress`` (default: above ~6e7
+        nonzeros, on a terminal) shows a tqdm bar.
+        """
+        n = self._matrix_qubits(n_qubits, "to_sparse")
+        if n > MAX_SPARSE_QUBITS:
+            raise RevadError(
+                f"to_sparse on {n} qubits: every term alone has 2^{n} nonzeros "
+                f"({_gib(24 << n)} in CSR); the limit is {MAX_SPARSE_QUBITS} qubits "
+                "(the simulators apply H without a matrix)"
+            )
+        dim = 1 << n
+        check_memory(n, 3, what=f"to_sparse on {n} qubits (at least 2^{n} nonzeros)")
+        terms = self._terms
+        batch = max(1, _BATCH_ENTRIES >> n)
+        if progress is None:  # tqdm's disable=None: only on a terminal
+            disable = None if len(terms) * dim > _PROGRESS_ENTRIES else True
+        else:
+            disable = not progress
+        from tqdm.auto import tqdm
+
+        stack: list[tuple[int, sp.csr_matrix]] = []  # (level, partial sum): a binary counter
+        with tqdm(total=len(terms), unit="term", desc="to_sparse", disable=disable) as bar:
+            for start in range(0, len(terms), batch):
+                m = _kron_batch(terms[start : start + batch], n)
+                level = 0
+                while stack and stack[-1][0] == level:
+                    m = stack.pop()[1] + m
+                    level += 1
+                stack.append((level, m))
+                bar.update(min(batch, len(terms) - start))
         out = sp.csr_matrix((dim, dim), dtype=complex)
-        for coeff, ops in self.terms:
-            labels = dict((q, label) for label, q in ops)
-            m = sp.identity(1, dtype=complex, format="csr")
-            for q in reversed(range(n)):  # qubit 0 is the least significant bit
-                m = sp.kron(m, sp.csr_matrix(PAULI[labels.get(q, "I")]), format="csr")
-            out = out + coeff * m
-        self._sparse[n] = out.tocsr()
-        return self._sparse[n]
+        for _, m in reversed(stack):  # smallest first
+            out = out + m
+        out.eliminate_zeros()
+        return out.tocsr()
 
     def to_dense(self, n_qubits: int | None = None) -> np.ndarray:
-        return self.to_sparse(n_qubits).toarray()
+        """The dense matrix (from :meth:`to_sparse`); up to ``MAX_DENSE_QUBITS``."""
+        n = self._matrix_qubits(n_qubits, "to_dense")
+        if n > MAX_DENSE_QUBITS:
+            raise RevadError(
+                f"to_dense on {n} qubits would need {_gib(16 << 2 * n)} (a 2^{n} x 2^{n} "
+                f"complex128 matrix); the limit is {MAX_DENSE_QUBITS} qubits "
+                f"({_gib(16 << 2 * MAX_DENSE_QUBITS)}): use to_sparse or ground_energy"
+            )
+        check_memory(n, 2**n + 3, what=f"to_dense on {n} qubits (a 2^{n} x 2^{n} matrix)")
+        return self.to_sparse(n).toarray()
 
     def ground_energy(self, n_qubits: int | None = None) -> float:
         """Lowest eigenvalue: dense ``eigvalsh`` up to 2^10, sparse Lanczos (``eigsh``) above."""
-        n = self.n_qubits if n_qubits is None else n_qubits
-        if n > 22:
-            raise RevadError(f"exact ground energy is limited to 22 qubits, got {n}")
+        n = self._matrix_qubits(n_qubits, "ground_energy")
+        if n > MAX_EXACT_QUBITS:
+            raise RevadError(
+                f"exact ground energy is limited to {MAX_EXACT_QUBITS} qubits, got {n}"
+            )
         if n <= 10:
             return float(np.linalg.eigvalsh(self.to_dense(n))[0])
         from scipy.sparse.linalg import eigsh
@@ -142,27 +250,66 @@ class Hamiltonian:
         return float(vals[0])
 
 
-def _chain_bonds(n: int, periodic: bool) -> list[tuple[int, int]]:
+def _gib(nbytes: int) -> str:
+    return f"{nbytes / 2**30:.0f} GiB" if nbytes >= 2**30 else f"{nbytes / 2**20:.0f} MiB"
+
+
+def _kron_batch(terms, n: int) -> sp.csr_matrix:
+    """``Σ_t c_t P_t`` over a batch of terms, as one CSR matrix (duplicates summed)."""
+    codes = np.zeros((len(terms), n), dtype=np.int64)  # codes[t, q]: index in "IXYZ"
+    for t, (_, ops) in enumerate(terms):
+        for label, q in ops:
+            codes[t, q] = _LABELS.index(label)
+    rows = np.zeros((len(terms), 1), dtype=np.int64)
+    vals = np.array([c for c, _ in terms], dtype=complex)[:, None]
+    for q in reversed(range(n)):  # qubit n-1 is the first (most significant) factor
+        rows = (2 * rows[:, :, None] + _ROW[codes[:, q]][:, None, :]).reshape(len(terms), -1)
+        vals = (vals[:, :, None] * _VAL[codes[:, q]][:, None, :]).reshape(len(terms), -1)
+    dim = 1 << n
+    cols = np.broadcast_to(np.arange(dim, dtype=np.int64), rows.shape)
+    coo = sp.coo_matrix((vals.ravel(), (rows.ravel(), cols.ravel())), shape=(dim, dim))
+    return coo.tocsr()  # sums duplicates
+
+
+def _chain(n, periodic: bool, what: str) -> list[tuple[int, int]]:
+    """Bonds of an open chain or a ring of ``n >= 2`` qubits."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise RevadError(f"{what}: n (the number of qubits) must be an integer, got {n!r}")
+    if n < 2:
+        raise RevadError(f"{what}: a chain needs at least 2 qubits, got n={n}")
+    n = check_qubit_count(n, f"{what}: n")
     return [(i, (i + 1) % n) for i in range(n if periodic else n - 1)]
+
+
+def _real(x, name: str, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
+        raise RevadError(f"{what}: {name} must be a finite real number, got {x!r}")
+    return float(x)
 
 
 def heisenberg(n: int, periodic: bool = True) -> Hamiltonian:
     """Yao's ``heisenberg``: ``Σ_bonds X_iX_j + Y_iY_j + Z_iZ_j`` on a chain (ring if periodic)."""
-    return xxz(n, delta=1.0, periodic=periodic)
+    return _xxz(n, 1.0, periodic, "heisenberg")
 
 
 def xxz(n: int, delta: float = 1.0, periodic: bool = True) -> Hamiltonian:
     """``Σ_bonds X_iX_j + Y_iY_j + Δ Z_iZ_j``."""
+    return _xxz(n, delta, periodic, "xxz")
+
+
+def _xxz(n, delta, periodic, what: str) -> Hamiltonian:
+    bonds = _chain(n, periodic, what)
+    delta = _real(delta, "delta", what)
     terms = [
-        (c, [(p, i), (p, j)])
-        for i, j in _chain_bonds(n, periodic)
-        for p, c in (("X", 1.0), ("Y", 1.0), ("Z", delta))
+        (c, [(p, i), (p, j)]) for i, j in bonds for p, c in (("X", 1.0), ("Y", 1.0), ("Z", delta))
     ]
     return Hamiltonian(terms, n_qubits=n)
 
 
 def tfim(n: int, h: float = 1.0, periodic: bool = True) -> Hamiltonian:
     """Yao's ``transverse_ising``: ``Σ_bonds Z_iZ_j + h Σ_i X_i``."""
-    terms = [(1.0, [("Z", i), ("Z", j)]) for i, j in _chain_bonds(n, periodic)]
+    bonds = _chain(n, periodic, "tfim")
+    h = _real(h, "h", "tfim")
+    terms = [(1.0, [("Z", i), ("Z", j)]) for i, j in bonds]
     terms += [(h, [("X", i)]) for i in range(n)]
     return Hamiltonian(terms, n_qubits=n)

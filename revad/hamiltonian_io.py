@@ -19,6 +19,9 @@ the largest qubit named)::
     0.0453  X0 Z3
 
 Qubit ``q`` is revad's qubit ``q``: bit ``q`` of the basis index (qubit 0 least significant).
+Limits, checked before anything large is allocated: ``n_qubits`` from 1 to ``MAX_QUBITS``
+(30), so qubits 0 to 29; files must be regular files of at most ``MAX_FILE_BYTES`` (64 MiB;
+devices and pipes are refused without being opened for a blocking read).
 Every problem with a file raises :class:`revad.errors.RevadError` naming the file, the
 line (text) or term (JSON), and what is wrong.
 
@@ -34,16 +37,21 @@ import math
 import numbers
 import os
 import re
+import reprlib
+import stat
 from pathlib import Path
 
 from .atomic import atomic_write_text
 from .errors import RevadError
 from .hamiltonian import Hamiltonian
+from .limits import MAX_QUBITS
 
 BUILTINS = ("h2", "lih")
 _RESERVED = ("n_qubits", "terms")
 _PAULI_TOKEN = re.compile(r"^([A-Za-z])([0-9]+)$")
 _POSITIVE_INT = re.compile(r"^[0-9]+$")
+MAX_FILE_BYTES = 64 * 2**20  # 64 MiB: ~5 million terms of text
+_QUBIT_DIGITS = 9  # longer qubit numbers are refused before int() (beyond any limit)
 
 
 def load_hamiltonian(source) -> Hamiltonian:
@@ -69,12 +77,15 @@ def load_hamiltonian(source) -> Hamiltonian:
     return _parse_text(text, str(path))
 
 
-def save_hamiltonian(h: Hamiltonian, path, **metadata) -> Path:
+def save_hamiltonian(h: Hamiltonian, path, /, **metadata) -> Path:
     """Write ``h`` (and JSON-serialisable ``metadata``) to ``path``, atomically.
 
     ``.json`` paths get the JSON format with the metadata as extra keys; any other
-    extension gets the text format with the metadata as ``# key: value`` comment lines,
-    so that ``load_hamiltonian(save_hamiltonian(h, p))`` always reads back ``h``.
+    extension gets the text format with the metadata as ``# key: value`` comment lines
+    (values as JSON, so escaped onto one line; a key containing a line break is refused),
+    so that ``load_hamiltonian(save_hamiltonian(h, p)) == h``. ``h`` and ``path`` are
+    positional-only, so ``path=...`` is metadata like any other key; ``n_qubits`` and
+    ``terms`` are reserved.
     The file is written to a temporary file in the same directory, then moved into place
     with ``os.replace``: readers see the old file or the new one, never half of one.
     Coefficients are written with ``repr`` precision, so they round-trip exactly.
@@ -94,6 +105,12 @@ def save_hamiltonian(h: Hamiltonian, path, **metadata) -> Path:
     if path.suffix.lower() == ".json":
         text = _dumps_json(h, metadata)
     else:
+        broken = [k for k in metadata if len(f"#{k}:".splitlines()) != 1]
+        if broken:
+            raise RevadError(
+                f"metadata key(s) {broken} contain a line break, which the text format's "
+                "'# key: value' lines cannot hold (use a .json path to keep such keys)"
+            )
         text = _dumps_text(h, metadata)
     _atomic_write(path, text)
     return path
@@ -145,15 +162,47 @@ def _as_path(source) -> Path:
         ) from None
 
 
-def _read_text(path: Path) -> str:
-    if not path.exists():
-        raise RevadError(f"{path}: no such file")
-    if path.is_dir():
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _check_regular(path: Path, st: os.stat_result) -> None:
+    if stat.S_ISDIR(st.st_mode):
         raise RevadError(f"{path}: is a directory, not a Hamiltonian file")
+    if not stat.S_ISREG(st.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        raise RevadError(f"{path}: is {kind}; Hamiltonian files must be regular files")
+    if st.st_size > MAX_FILE_BYTES:
+        raise RevadError(_too_big(path, st.st_size))
+
+
+def _too_big(path: Path, size: int) -> str:
+    return (
+        f"{path}: file is larger than revad's limit of {MAX_FILE_BYTES // 2**20} MiB for a "
+        f"Hamiltonian file ({size / 2**20:.1f} MiB or more)"
+    )
+
+
+def _read_text(path: Path) -> str:
+    """The file's text: a regular file (``stat`` before opening, so a device or a FIFO is
+    never read; opened non-blocking in case it was swapped since) of at most
+    ``MAX_FILE_BYTES`` (at most that plus one byte is read, whatever ``st_size`` says)."""
     try:
-        raw = path.read_bytes()
+        _check_regular(path, os.stat(path))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            _check_regular(path, os.fstat(f.fileno()))
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise RevadError(f"{path}: no such file") from None
     except OSError as err:
         raise RevadError(f"{path}: cannot read ({err.strerror or err})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RevadError(_too_big(path, len(raw)))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -174,6 +223,8 @@ def _parse_json(text: str, where: str) -> dict:
         ) from None
     except RecursionError:
         raise RevadError(f"{where}: not valid JSON (nested too deeply)") from None
+    except ValueError as err:  # e.g. an integer literal beyond Python's 4300-digit limit
+        raise RevadError(f"{where}: not valid JSON ({str(err).split(';')[0]})") from None
     return data
 
 
@@ -193,6 +244,8 @@ def _hamiltonian_from_json(data, where: str) -> Hamiltonian:
     n = data["n_qubits"]
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise RevadError(f"{where}: 'n_qubits' must be a positive integer, got {_short(n)}")
+    if n > MAX_QUBITS:
+        raise RevadError(f"{where}: 'n_qubits' is {n}, beyond revad's limit of {MAX_QUBITS}")
     terms = data["terms"]
     if not isinstance(terms, list):
         raise RevadError(f"{where}: 'terms' must be a list, got a JSON {_json_type(terms)}")
@@ -248,9 +301,18 @@ def _json_type(x) -> str:
     )
 
 
+_REPR = reprlib.Repr()  # bounded depth and length: never recurses into deep nesting
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 40, 40, 40
+
+
 def _short(x, limit: int = 60) -> str:
-    s = repr(x)
+    s = _REPR.repr(x)
     return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def _number(digits: str) -> str:
+    """A decimal string for a message, shortened if long (``int()`` of it may be refused)."""
+    return digits if len(digits) <= 12 else f"{digits[:6]}... ({len(digits)} digits)"
 
 
 def _jsonable(x):
@@ -303,9 +365,13 @@ def _parse_text(text: str, where: str) -> Hamiltonian:
                 raise RevadError(f"{at}: second n_qubits header (first on line {header_line})")
             if terms:
                 raise RevadError(f"{at}: the n_qubits header must come before the first term")
-            if len(tokens) != 2 or not _POSITIVE_INT.match(tokens[1]) or int(tokens[1]) < 1:
+            if len(tokens) != 2 or not _POSITIVE_INT.match(tokens[1]) or not tokens[1].strip("0"):
                 raise RevadError(
-                    f"{at}: expected 'n_qubits N' with N a positive integer, got {line!r}"
+                    f"{at}: expected 'n_qubits N' with N a positive integer, got {_short(line)}"
+                )
+            if len(tokens[1]) > _QUBIT_DIGITS or int(tokens[1]) > MAX_QUBITS:
+                raise RevadError(
+                    f"{at}: n_qubits {_number(tokens[1])} is beyond revad's limit of {MAX_QUBITS}"
                 )
             n_qubits, header_line = int(tokens[1]), lineno
             continue
@@ -313,11 +379,11 @@ def _parse_text(text: str, where: str) -> Hamiltonian:
             coeff = float(tokens[0])
         except ValueError:
             raise RevadError(
-                f"{at}: bad coefficient {tokens[0]!r} (expected a real number "
+                f"{at}: bad coefficient {_short(tokens[0])} (expected a real number "
                 "first, e.g. '0.5 X0 Z3')"
             ) from None
         if not math.isfinite(coeff):
-            raise RevadError(f"{at}: coefficient must be finite, got {tokens[0]!r}")
+            raise RevadError(f"{at}: coefficient must be finite, got {_short(tokens[0])}")
         ops = []
         seen: dict[int, str] = {}
         for tok in tokens[1:]:
@@ -326,13 +392,20 @@ def _parse_text(text: str, where: str) -> Hamiltonian:
             m = _PAULI_TOKEN.match(tok)
             if m is None:
                 raise RevadError(
-                    f"{at}: bad Pauli operator {tok!r} (expected label and qubit, e.g. X0 or Z12)"
+                    f"{at}: bad Pauli operator {_short(tok)} "
+                    "(expected label and qubit, e.g. X0 or Z12)"
                 )
-            label, q = m.group(1).upper(), int(m.group(2))
+            label, digits = m.group(1).upper(), m.group(2)
             if label not in ("I", "X", "Y", "Z"):
                 raise RevadError(
-                    f"{at}: unknown Pauli label {m.group(1)!r} in {tok!r} (use I, X, Y, Z)"
+                    f"{at}: unknown Pauli label {m.group(1)!r} in {_short(tok)} (use I, X, Y, Z)"
                 )
+            if len(digits) > _QUBIT_DIGITS or int(digits) >= MAX_QUBITS:
+                raise RevadError(
+                    f"{at}: qubit {_number(digits)} is beyond revad's limit of "
+                    f"{MAX_QUBITS} qubits (qubits 0 to {MAX_QUBITS - 1})"
+                )
+            q = int(digits)
             if q in seen:
                 raise RevadError(f"{at}: qubit {q} appears twice ({seen[q]} and {tok})")
             seen[q] = tok

@@ -79,3 +79,20 @@ def test_errors():
         from_openfermion(of.QubitOperator("X0 Y1", 1j), 2)
     with pytest.raises(revad.RevadError, match="n_qubits"):
         from_openfermion(of.QubitOperator("X0"), 0)
+
+
+@pytest.mark.parametrize(
+    "coeff",
+    [complex(1, float("nan")), complex(float("nan"), 0), complex(1, float("inf")), float("inf")],
+)
+def test_non_finite_coefficients_are_refused(coeff):
+    """NaN in the imaginary part used to slip through (``abs(nan) > tol`` is False): 1.0."""
+    with pytest.raises(revad.RevadError, match="must be finite"):
+        from_openfermion(of.QubitOperator("Z0", coeff), 1)
+
+
+def test_complex_coefficients_are_refused_beyond_round_off():
+    with pytest.raises(revad.RevadError, match="is complex"):
+        from_openfermion(of.QubitOperator("Z0", complex(1, 1e-6)), 1)
+    h = from_openfermion(of.QubitOperator("Z0", complex(2, 1e-15)), 1)  # round-off: real
+    assert h.terms == ((2.0, (("Z", 0),)),)

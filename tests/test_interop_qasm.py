@@ -1,6 +1,7 @@
 """OpenQASM 2.0: the hand-written reader and the writer, checked against Qiskit's qasm2."""
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -346,3 +347,108 @@ def test_writer_errors():
         to_qasm(c, [1.0, 2.0])
     with pytest.raises(revad.RevadError, match="str"):
         from_qasm(b"OPENQASM 2.0;")
+
+
+# ---- bounds (issue 11): refused up front, with a clear error ------------------------------
+
+
+def doubling_macros(base_body: str, k: int) -> str:
+    """``g0`` is ``base_body``, ``gK`` calls ``gK-1`` twice: ``g{k}`` is 2^k copies."""
+    defs = f"gate g0 a {{ {base_body} }}\n" + "".join(
+        f"gate g{i} a {{ g{i - 1} a; g{i - 1} a; }}\n" for i in range(1, k + 1)
+    )
+    return HEADER + defs + f"qreg q[1];\ng{k} q[0];\n"
+
+
+@pytest.mark.parametrize("base_body", ["x a;", "", "id a; barrier a;"])
+def test_exponential_macro_expansion_is_refused_in_constant_time(base_body):
+    src = doubling_macros(base_body, 40)  # 1.2 KB of text, 2^40 gate applications
+    start = time.perf_counter()
+    with pytest.raises(revad.RevadError, match="expansion is too large.*10,000,000") as info:
+        from_qasm(src)
+    assert time.perf_counter() - start < 0.5
+    assert "from_qasm: line" in str(info.value)
+
+
+def test_gate_budget_counts_every_application(monkeypatch):
+    monkeypatch.setattr(revad.interop.qasm, "MAX_GATES", 8)
+    assert len(from_qasm(HEADER + "qreg q[1];\n" + "x q[0];\n" * 8).ops) == 8
+    with pytest.raises(revad.RevadError, match="expansion is too large"):
+        from_qasm(HEADER + "qreg q[1];\n" + "x q[0];\n" * 9)
+    assert len(from_qasm(doubling_macros("x a;", 1)).ops) == 2  # g1 + 2 x: 3
+    with pytest.raises(revad.RevadError, match="'g3' expands to more than 8 gate"):
+        from_qasm(doubling_macros("x a;", 3))  # g3, 2 g2, 4 g1, 8 x
+
+
+def test_gate_budget_holds_when_a_library_gate_uses_a_redefined_one(monkeypatch):
+    """cp's body uses p; a program may redefine p, and the budget still counts it."""
+    monkeypatch.setattr(revad.interop.qasm, "MAX_GATES", 1000)
+    src = HEADER + "gate p(l) a { " + "u1(l) a; " * 400 + "}\nqreg q[2];\ncp(0.1) q[0], q[1];\n"
+    with pytest.raises(revad.RevadError, match="expansion is too large"):
+        from_qasm(src)
+
+
+@pytest.mark.parametrize(
+    ("decl", "match"),
+    [
+        (
+            "qreg q[1000000000000];",
+            r"q\[1000000000000\] makes 1,000,000,000,000 qubits.*at most 30",
+        ),
+        ("qreg q[31];", "makes 31 qubits in all; revad simulates at most 30"),
+        ("qreg a[20];\nqreg b[20];", r"b\[20\] makes 40 qubits in all"),
+        ("qreg q[1];\ncreg c[1000000000000];", "classical bits in all; the limit is 1,000,000"),
+        ("qreg q[" + "9" * 5000 + "];", "integer 9+... is too large"),
+    ],
+)
+def test_register_sizes_are_bounded_before_allocating(decl, match):
+    with pytest.raises(revad.RevadError, match=match) as info:
+        from_qasm(HEADER + decl + "\nh q;\nmeasure q -> c;\n")
+    assert "from_qasm: line" in str(info.value)
+    assert from_qasm(HEADER + "qreg a[10];\nqreg b[20];\ncreg c[1000000];\n").n_qubits == 30
+
+
+@pytest.mark.parametrize(
+    "angle",
+    [
+        "(" * 5000 + "1" + ")" * 5000,
+        "-" * 5000 + "1",
+        "2^" * 5000 + "1",
+        "sin(" * 5000 + "1" + ")" * 5000,
+    ],
+)
+def test_expression_nesting_is_bounded(angle):
+    with pytest.raises(revad.RevadError, match="expression nests more than 100 deep"):
+        from_qasm(HEADER + f"qreg q[1];\nrx({angle}) q[0];\n")
+
+
+def test_deepest_allowed_nesting_fits_the_python_stack():
+    """99 parentheses inside 64 nested definitions: no RecursionError."""
+    defs = (
+        "gate g0(t) a { rx("
+        + "(" * 99
+        + "t"
+        + ")" * 99
+        + ") a; }\n"
+        + "".join(f"gate g{i}(t) a {{ g{i - 1}(t) a; }}\n" for i in range(1, 64))
+    )
+    c = from_qasm(HEADER + defs + "qreg q[1];\ng63(0.5) q[0];\n")
+    assert [(op.name, op.angle) for op in c.ops] == [("rx", 0.5)]
+    with pytest.raises(revad.RevadError, match="nest 65 deep; the limit is 64"):
+        from_qasm(HEADER + defs + "gate g64 a { g63(1) a; }\nqreg q[1];\n")
+
+
+def test_gate_bodies_use_only_gates_defined_before():
+    """As OpenQASM 2 requires; this also rules out recursive definitions."""
+    for defs in ["gate a x { b x; }\ngate b x { h x; }\n", "gate a x { a x; }\n"]:
+        with pytest.raises(revad.RevadError, match="unknown gate .* defined before it"):
+            from_qasm(HEADER + defs + "qreg q[1];\na q[0];\n")
+
+
+def test_program_text_size_is_bounded():
+    from revad.interop.qasm import MAX_TEXT_CHARS
+
+    start = time.perf_counter()
+    with pytest.raises(revad.RevadError, match="characters; the limit is 8,388,608"):
+        from_qasm(HEADER + "qreg q[1];\n" + " " * MAX_TEXT_CHARS)
+    assert time.perf_counter() - start < 0.5

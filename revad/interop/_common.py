@@ -35,18 +35,23 @@ def reserve_slots(circuit: Circuit, n: int) -> None:
 
 
 def real_number(value, what: str) -> float:
-    """``value`` as a finite float; complex values must be real up to round-off."""
+    """``value`` as a finite float; complex values must be real up to round-off.
+
+    NaN or inf in the real or the imaginary part is refused (``abs(nan) > tol`` is
+    False, so it must be checked first); an imaginary part above ``IMAG_RTOL`` times
+    ``max(1, |real part|)`` is refused as complex.
+    """
     try:
         z = complex(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise RevadError(f"{what} must be a number, got {value!r}") from None
+    if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+        raise RevadError(f"{what} must be finite, got {value!r}")
     if abs(z.imag) > IMAG_RTOL * max(1.0, abs(z.real)):
         raise RevadError(
             f"{what} is complex ({z!r}); a Hamiltonian needs real coefficients "
             "(a Hermitian sum of Pauli strings)"
         )
-    if not math.isfinite(z.real):
-        raise RevadError(f"{what} must be finite, got {value!r}")
     return float(z.real)
 
 

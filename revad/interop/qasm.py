@@ -20,6 +20,18 @@ Reader (:func:`from_qasm`), the subset it accepts:
   qubit) and ignored, as revad computes the state before measurement; a gate after a
   measurement, ``reset``, ``if`` (classical control) and ``opaque`` gates are errors.
 
+Bounds, checked before anything is built, each a RevadError naming the limit:
+
+- the program text: at most ``MAX_TEXT_CHARS`` (8 * 2**20) characters;
+- ``qreg``: at most ``MAX_QUBITS`` (30) qubits in all registers together; ``creg``: at
+  most ``MAX_CLBITS`` (10**6) bits in all;
+- the expansion: at most ``MAX_GATES`` (10**7) gate applications, counting every call,
+  those of defined gates included, so the circuit has at most ``MAX_GATES`` gates. Each
+  ``gate`` definition's expanded size is computed once, when defined (a body may only use
+  gates defined before it), so a call too large is refused before expanding anything;
+- definitions nest at most ``MAX_GATE_DEPTH`` (64) deep, expressions ``MAX_EXPR_DEPTH``
+  (100) deep (parentheses, unary signs, ``^`` and function calls).
+
 Writer (:func:`to_qasm`): ``qreg q[n]``, original-qelib1 names (``cnot`` -> ``cx``,
 ``phase`` -> ``u1``) and exact ``gate`` definitions for revad gates the original qelib1
 lacks (``swap crx cry rxx ryy rzz``), so that strict readers (Qiskit's ``qasm2.loads``)
@@ -36,6 +48,12 @@ import numpy as np
 
 from ..circuit import Circuit
 from ..errors import RevadError
+from ..limits import MAX_GATES, MAX_QUBITS
+
+MAX_TEXT_CHARS = 8 * 2**20  # the token list takes ~100 bytes a token: under 1 GB
+MAX_CLBITS = 10**6  # classical bits, all cregs together (nothing is allocated per bit)
+MAX_GATE_DEPTH = 64  # gate definitions calling gate definitions
+MAX_EXPR_DEPTH = 100  # nesting in an angle expression
 
 # The original qelib1.inc (what Qiskit's strict ``qasm2.loads`` knows): reserved names.
 QELIB1 = frozenset("u3 u2 u1 cx id x y z h s sdg t tdg rx ry rz cz cy ch ccx crz cu1 cu3".split())
@@ -112,7 +130,7 @@ _FUNCS = {
 _RawOp = tuple[str, tuple[int, ...], "float | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Tok:
     kind: str  # real, int, id, str, sym, eof
     text: str
@@ -124,11 +142,17 @@ class _GateDef:
     params: list[str]
     qargs: list[str]
     body: list[_Tok]
+    cost: int  # gate applications in one call's expansion (capped at MAX_GATES + 1)
+    depth: int  # nesting of definitions below it (1: only built-in gates)
 
 
 def _tokenize(text: str) -> list[_Tok]:
     if not isinstance(text, str):
         raise RevadError(f"from_qasm expects the program text (str), got {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise RevadError(
+            f"from_qasm: the program has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
+        )
     out, pos, line = [], 0, 1
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -152,6 +176,9 @@ class _Reader:
         self.qregs: dict[str, tuple[int, int]] = {}  # name -> (offset, size)
         self.cregs: dict[str, int] = {}
         self.n_qubits = 0
+        self.n_clbits = 0
+        self.cost = 0  # gate applications so far (see MAX_GATES)
+        self.expr_depth = 0
         self.gates: dict[str, _GateDef] = {}  # defined by the program
         self.library: dict[str, _GateDef] = {}  # qelib1 gates revad lacks (_PRELUDE)
         self.qelib1 = False
@@ -194,6 +221,8 @@ class _Reader:
         tok = self.peek()
         if tok.kind != "int":
             raise self.error(f"expected an integer, found {tok.text or 'end of input'!r}")
+        if len(tok.text) > 18:
+            raise self.error(f"integer {tok.text[:20]}... is too large")
         return int(self.next().text)
 
     # ---- program -------------------------------------------------------------------
@@ -239,10 +268,23 @@ class _Reader:
             if size < 1:
                 raise self.error(f"register {name!r} must have at least one bit", tok)
             if word == "qreg":
+                if self.n_qubits + size > MAX_QUBITS:
+                    raise self.error(
+                        f"qreg {name}[{size}] makes {self.n_qubits + size:,} qubits in all; "
+                        f"revad simulates at most {MAX_QUBITS}",
+                        tok,
+                    )
                 self.qregs[name] = (self.n_qubits, size)
                 self.n_qubits += size
             else:
+                if self.n_clbits + size > MAX_CLBITS:
+                    raise self.error(
+                        f"creg {name}[{size}] makes {self.n_clbits + size:,} classical bits in "
+                        f"all; the limit is {MAX_CLBITS:,}",
+                        tok,
+                    )
                 self.cregs[name] = size
+                self.n_clbits += size
         elif word == "gate":
             self.next()
             self.gate_definition(tok)
@@ -305,7 +347,61 @@ class _Reader:
             body.append(self.next())
         self.next()
         body.append(_Tok("eof", "", self.toks[self.pos - 1].line))
-        self.gates[name] = _GateDef(params, qargs, body)
+        cost, depth = self.body_size(name, body)
+        self.gates[name] = _GateDef(params, qargs, body, cost, depth)
+
+    def body_size(self, name: str, body: list[_Tok]) -> tuple[int, int]:
+        """(cost, depth) of a call of gate ``name``: one application plus its body's.
+
+        The body may only use gates already defined (as OpenQASM 2 requires), so this is
+        computed once, here, and a call is refused before it expands too far.
+        """
+        cost, depth, i = 1, 1, 0
+        while body[i].kind != "eof":
+            tok = body[i]
+            if tok.kind != "id" or tok.text in _NOT_IN_BODY:
+                raise self.error(f"{tok.text!r} is not allowed in a gate body", tok)
+            if tok.text != "barrier":
+                gate = self.lookup(
+                    tok.text, tok, " (a gate body may use only gates defined before it)"
+                )
+                if isinstance(gate, _GateDef):
+                    cost += gate.cost
+                    depth = max(depth, gate.depth + 1)
+                else:
+                    cost += _BUILTIN_COST[tok.text]
+            while body[i].text != ";" and body[i].kind != "eof":
+                i += 1
+            if body[i].kind != "eof":
+                i += 1
+        if depth > MAX_GATE_DEPTH:
+            raise self.error(
+                f"gate {name!r}: gate definitions nest {depth} deep; the limit is {MAX_GATE_DEPTH}",
+                body[0],
+            )
+        return min(cost, MAX_GATES + 1), depth
+
+    def lookup(self, name: str, tok: _Tok, hint: str = ""):
+        """A defined gate's :class:`_GateDef`, or the built-in's ``_BUILTINS`` entry."""
+        gate = self.gates.get(name) or self.library.get(name)
+        if gate is not None:
+            return gate
+        builtin = _BUILTINS.get(name)
+        if builtin is None or (name not in ("U", "CX") and not self.qelib1):
+            if name in _BUILTINS or name in _LIBRARY_NAMES:
+                raise self.error(f"gate {name!r} needs 'include \"qelib1.inc\";'", tok)
+            raise self.error(f"unknown gate {name!r}{hint}", tok)
+        return builtin
+
+    def check_budget(self, name: str, cost: int, tok: _Tok) -> None:
+        """Refuse ``cost`` more gate applications if they would pass MAX_GATES."""
+        if self.cost + cost > MAX_GATES:
+            size = f"more than {MAX_GATES:,}" if cost > MAX_GATES else f"{cost:,}"
+            raise self.error(
+                f"the expansion is too large: gate {name!r} expands to {size} gate "
+                f"applications ({self.cost:,} so far), beyond the limit of {MAX_GATES:,} gates",
+                tok,
+            )
 
     # ---- operands ------------------------------------------------------------------
     def operand(self) -> list[int]:
@@ -360,11 +456,17 @@ class _Reader:
         return value
 
     def unary(self, env) -> float:
-        if self.accept("-"):
-            return -self.unary(env)
-        if self.accept("+"):
-            return self.unary(env)
-        return self.power(env)
+        if self.expr_depth >= MAX_EXPR_DEPTH:
+            raise self.error(f"expression nests more than {MAX_EXPR_DEPTH} deep")
+        self.expr_depth += 1
+        try:
+            if self.accept("-"):
+                return -self.unary(env)
+            if self.accept("+"):
+                return self.unary(env)
+            return self.power(env)
+        finally:
+            self.expr_depth -= 1
 
     def power(self, env) -> float:
         base = self.atom(env)
@@ -435,21 +537,23 @@ class _Reader:
         return [qmap[name]]
 
     def apply(self, name: str, args: list[float], qubits: tuple[int, ...], tok, depth: int):
-        if depth > 64:
-            raise self.error("gate definitions nest too deeply", tok)
+        if depth > MAX_GATE_DEPTH:
+            raise self.error(f"gate definitions nest more than {MAX_GATE_DEPTH} deep", tok)
         if len(set(qubits)) != len(qubits):
             raise self.error(f"{name}: a qubit appears twice in {list(qubits)}", tok)
-        gate = self.gates.get(name) or self.library.get(name)
-        if gate is not None:
+        gate = self.lookup(name, tok)
+        if isinstance(gate, _GateDef):
             self.check_arity(name, args, qubits, len(gate.params), len(gate.qargs), tok)
+            # At top level the whole expansion is refused up front. Each call counts 1
+            # and its body counts itself as it runs, which also bounds a library body
+            # that uses a gate the program redefined.
+            self.check_budget(name, gate.cost if depth == 0 else 1, tok)
+            self.cost += 1
             self.expand(gate, args, qubits, depth)
             return
-        builtin = _BUILTINS.get(name)
-        if builtin is None or (name not in ("U", "CX") and not self.qelib1):
-            if name in _BUILTINS or name in _LIBRARY_NAMES:
-                raise self.error(f"gate {name!r} needs 'include \"qelib1.inc\";'", tok)
-            raise self.error(f"unknown gate {name!r}", tok)
-        n_args, n_qubits, fn = builtin
+        n_args, n_qubits, fn = gate
+        self.check_budget(name, _BUILTIN_COST[name], tok)
+        self.cost += _BUILTIN_COST[name]
         self.check_arity(name, args, qubits, n_args, n_qubits, tok)
         for op in fn(*args, *qubits):
             self.emit(op, tok)
@@ -475,9 +579,10 @@ class _Reader:
                     sub.body_operand(qmap)
                 sub.expect(";")
                 continue
-            if tok.kind != "id" or tok.text in ("measure", "reset", "if", "gate", "qreg"):
+            if tok.kind != "id" or tok.text in _NOT_IN_BODY:
                 raise sub.error(f"{tok.text!r} is not allowed in a gate body", tok)
             sub.gate_call(env, qmap, depth + 1)
+        self.cost = sub.cost
 
     def emit(self, op: _RawOp, tok) -> None:
         name, qubits, angle = op
@@ -558,6 +663,13 @@ def from_qasm(text: str, *, trainable: bool = False):
         return circuit, np.array(theta, dtype=np.float64)
     return circuit
 
+
+# Gate applications one call of a built-in counts: its revad gates, at least 1.
+_BUILTIN_COST = {
+    name: max(1, len(fn(*[0.0] * n_args, *range(n_qubits))))
+    for name, (n_args, n_qubits, fn) in _BUILTINS.items()
+}
+_NOT_IN_BODY = frozenset("measure reset if gate opaque qreg creg include".split())
 
 _QASM_NAMES = {"cnot": "cx", "phase": "u1"}
 _LIBRARY_NAMES = frozenset(re.findall(r"gate (\w+)", _PRELUDE))
