@@ -2,16 +2,21 @@
 
 ``train`` minimises ⟨ψ(θ)|H|ψ(θ)⟩ with gradients from ``revad.value_and_grad``. Every
 ``checkpoint_every`` steps (and on Ctrl-C) it writes, atomically, the parameters, the
-optimizer state and the history to ``out/checkpoint.npz``; ``resume=True`` continues
-from there and reproduces the uninterrupted trajectory exactly (same seed, same
-arithmetic, same order).
+optimizer state and the history to ``out/checkpoint.npz`` (see :mod:`revad.checkpoint`);
+``resume=True`` continues from there, only if the checkpoint's fingerprint matches this
+run, and reproduces the uninterrupted trajectory exactly (same seed, same arithmetic,
+same order). The output folder is locked for the run (:mod:`revad.runlock`).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
+import numbers
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +24,7 @@ import jax
 import numpy as np
 import optax
 
-from . import api
+from . import api, checkpoint, runlock
 from .atomic import atomic_write, atomic_write_text
 from .circuit import Circuit
 from .errors import RevadError
@@ -35,6 +40,7 @@ OPTIMIZERS = {
 }
 EXACT_MAX_QUBITS = 20
 CHECKPOINT = "checkpoint.npz"
+RUN_FILES = (CHECKPOINT, "history.json", "params.npy", "summary.json", "energy.png")
 
 
 @dataclass
@@ -64,24 +70,80 @@ def exact_energy(h: Hamiltonian, n_qubits: int) -> float | None:
     return h.ground_energy(n_qubits) if n_qubits <= EXACT_MAX_QUBITS else None
 
 
-def _save_checkpoint(path: Path, step: int, params, opt_state, history) -> None:
-    leaves = jax.tree_util.tree_leaves(opt_state)
-    arrays = {f"opt_{i}": np.asarray(leaf) for i, leaf in enumerate(leaves)}
-    arrays["params"] = np.asarray(params)
-    arrays["step"] = np.array(step)
-    arrays["history"] = np.array(json.dumps(history))
-    atomic_write(path, lambda f: np.savez(f, **arrays), binary=True)
+def fingerprint(
+    circuit: Circuit,
+    h: Hamiltonian,
+    *,
+    optimizer: str,
+    lr: float,
+    seed: int,
+    init_scale: float,
+    params,
+    backend: str,
+    method: str,
+    metadata: dict | None = None,
+) -> dict:
+    """What a checkpoint belongs to; resuming requires every field to match.
+
+    Hashes: the Hamiltonian's sorted terms and n_qubits, the circuit's ops. Strict on
+    purpose: backend and method change the arithmetic, so resuming on another one would
+    not reproduce the uninterrupted run. ``steps`` is not in it (extending is the point).
+    """
+    meta = metadata or {}
+    terms = repr((h.n_qubits, sorted(h.terms)))
+    ops = repr((circuit.n_qubits, circuit.n_params, tuple(circuit.ops)))
+    given = None if params is None else np.ascontiguousarray(params, dtype=np.float64)
+    return {
+        "n_qubits": circuit.n_qubits,
+        "n_params": circuit.n_params,
+        "ansatz": meta.get("ansatz"),
+        "layers": meta.get("layers"),
+        "reference_state": meta.get("reference_state"),
+        "hamiltonian": hashlib.sha256(terms.encode()).hexdigest(),
+        "circuit": hashlib.sha256(ops.encode()).hexdigest(),
+        "optimizer": optimizer,
+        "lr": float(lr),
+        "seed": int(seed),
+        "init_scale": None if params is not None else float(init_scale),
+        "init_params": None if given is None else hashlib.sha256(given.tobytes()).hexdigest(),
+        "backend": backend,
+        "method": method,
+    }
 
 
-def _load_checkpoint(path: Path, opt_state_template):
-    try:
-        with np.load(path) as data:
-            treedef = jax.tree_util.tree_structure(opt_state_template)
-            leaves = [data[f"opt_{i}"] for i in range(treedef.num_leaves)]
-            state = jax.tree_util.tree_unflatten(treedef, [jax.numpy.asarray(x) for x in leaves])
-            return int(data["step"]), data["params"].copy(), state, json.loads(str(data["history"]))
-    except (OSError, KeyError, ValueError) as exc:
-        raise RevadError(f"cannot resume from {path}: {exc}") from None
+def _check_settings(steps, seed, checkpoint_every, init_scale, out, resume, overwrite) -> None:
+    def is_int(x):
+        return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+    if not is_int(steps) or steps < 0:
+        raise RevadError(f"steps must be an integer >= 0, got {steps!r}")
+    if not is_int(seed) or seed < 0:
+        raise RevadError(f"seed must be an integer >= 0, got {seed!r}")
+    if not is_int(checkpoint_every) or checkpoint_every < 1:
+        raise RevadError(f"checkpoint_every must be an integer >= 1, got {checkpoint_every!r}")
+    ok = isinstance(init_scale, numbers.Real) and not isinstance(init_scale, bool)
+    if not (ok and math.isfinite(init_scale) and init_scale >= 0):
+        raise RevadError(f"init_scale must be a finite number >= 0, got {init_scale!r}")
+    if out is not None and str(out) == "":
+        raise RevadError("the output folder must not be empty (--out '')")
+    if resume and out is None:
+        raise RevadError("resume needs out, the folder holding the checkpoint")
+    if resume and overwrite:
+        raise RevadError("resume and overwrite exclude each other")
+
+
+def _refuse_or_clear(out: Path, overwrite: bool) -> None:
+    """A fresh run over an old one: refuse, or with ``overwrite`` remove the old files
+    (so no stale checkpoint can later be resumed into the new run)."""
+    old = [name for name in (CHECKPOINT, "summary.json") if (out / name).exists()]
+    if old and not overwrite:
+        raise RevadError(
+            f"{out} already holds a run ({', '.join(old)}); continue it with --resume, "
+            "or replace it with --overwrite"
+        )
+    if overwrite:
+        for name in RUN_FILES:
+            (out / name).unlink(missing_ok=True)
 
 
 def train(
@@ -99,36 +161,68 @@ def train(
     out: str | Path | None = None,
     checkpoint_every: int = 50,
     resume: bool = False,
-    exact: float | None = None,
+    overwrite: bool = False,
+    exact: float | Callable[[], float | None] | None = None,
     progress: bool | None = None,
     metadata: dict | None = None,
 ) -> TrainResult:
     """Minimise the energy for ``steps`` optimizer steps (total, counting resumed ones).
 
     ``params`` overrides the seeded initialisation. ``exact`` is the reference ground
-    energy shown while training (None: not shown). ``progress=None`` shows a bar only
-    on a terminal. With ``out`` set, writes history.json, params.npy, summary.json,
-    energy.png and checkpoint.npz there.
+    energy shown while training (None: not shown), or a function computing it, called
+    only once the output folder and checkpoint have been checked. ``progress=None``
+    shows a bar only on a terminal. With ``out`` set, the folder is locked for the run
+    and gets history.json, params.npy, summary.json, energy.png and checkpoint.npz; a
+    folder already holding a run is refused unless ``resume`` (continue it, if its
+    checkpoint matches this run) or ``overwrite`` (replace it).
     """
-    if steps < 0 or checkpoint_every < 1:
-        raise RevadError("steps must be >= 0 and checkpoint_every >= 1")
+    _check_settings(steps, seed, checkpoint_every, init_scale, out, resume, overwrite)
     opt = make_optimizer(optimizer, lr)
     theta = initial_params(circuit.n_params, seed, init_scale) if params is None else params
     theta = api.check_theta(circuit, theta)
-    out = Path(out) if out is not None else None
-    ckpt = out / CHECKPOINT if out is not None else None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+    fp = fingerprint(
+        circuit, hamiltonian, optimizer=optimizer, lr=lr, seed=seed, init_scale=init_scale,
+        params=params, backend=backend, method=method, metadata=metadata,
+    )  # fmt: skip
+    summary = {"steps": steps, "optimizer": optimizer, "lr": lr, "seed": seed}
+    summary.update(backend=backend, method=method, **(metadata or {}))
+    go = functools.partial(
+        _run, circuit, hamiltonian, opt, theta, fp=fp, summary=summary, steps=steps,
+        checkpoint_every=checkpoint_every, backend=backend, method=method, exact=exact,
+        progress=progress,
+    )  # fmt: skip
+    if out is None:
+        return go(out=None, resume=False)
+    out = Path(out)
+    if resume and not (out / CHECKPOINT).is_file():  # before creating or locking anything
+        raise RevadError(f"--resume: no checkpoint at {out / CHECKPOINT}")
+    with runlock.claim(out):
+        if not resume:
+            _refuse_or_clear(out, overwrite)
+        result = go(out=out, resume=resume)
+        write_outputs(out, result)
+    return result
 
+
+def _run(
+    circuit, h, opt, theta, *, out, resume, fp, summary, steps, checkpoint_every, backend,
+    method, exact, progress,
+) -> TrainResult:  # fmt: skip
+    """The training loop proper (``out`` already claimed, or None)."""
+    ckpt = out / CHECKPOINT if out is not None else None
     with jax.enable_x64(True):  # optimizer arithmetic in float64, whatever the user's flag
         opt_state = opt.init(jax.numpy.asarray(theta))
         update = jax.jit(opt.update)
         history: list[dict] = []
         start = 0
         if resume:
-            if ckpt is None or not ckpt.exists():
-                raise RevadError(f"--resume: no checkpoint at {ckpt}")
-            start, theta, opt_state, history = _load_checkpoint(ckpt, opt_state)
+            start, theta, opt_state, history = checkpoint.load(
+                ckpt, opt_state, circuit.n_params, fp, steps
+            )
+            done = " (already finished)" if start == steps else ""
+            print(f"resuming from step {start} of {steps}{done}", flush=True)
+        if callable(exact):
+            exact = exact()
         elapsed0 = history[-1]["time"] if history else 0.0
         t0 = time.perf_counter()
         bar = _progress_bar(start, steps, progress)
@@ -138,9 +232,7 @@ def train(
         try:
             for step in range(start, steps):
                 _, theta, opt_state = state
-                energy, grad = api.value_and_grad(
-                    circuit, hamiltonian, theta, backend=backend, method=method
-                )
+                energy, grad = api.value_and_grad(circuit, h, theta, backend=backend, method=method)
                 updates, new_opt_state = update(jax.numpy.asarray(grad), opt_state)
                 new_theta = np.asarray(optax.apply_updates(jax.numpy.asarray(theta), updates))
                 record = {
@@ -153,19 +245,19 @@ def train(
                 state = (step + 1, new_theta, new_opt_state)
                 _show(bar, record, exact)
                 if ckpt is not None and (step + 1) % checkpoint_every == 0:
-                    _save_checkpoint(ckpt, *state, history)
+                    checkpoint.save(ckpt, *state, history, fp)
         except KeyboardInterrupt:
             if ckpt is not None:
-                _save_checkpoint(ckpt, *state, history[: state[0]])
+                checkpoint.save(ckpt, *state, history[: state[0]], fp)
             raise
         finally:
             if bar is not None:
                 bar.close()
         _, theta, opt_state = state
         if ckpt is not None:
-            _save_checkpoint(ckpt, *state, history)
+            checkpoint.save(ckpt, *state, history, fp)
 
-    final = api.expectation(circuit, hamiltonian, theta, backend=backend)
+    final = api.expectation(circuit, h, theta, backend=backend)
     summary = {
         "final_energy": final,
         "exact_energy": exact,
@@ -173,23 +265,14 @@ def train(
         "n_qubits": circuit.n_qubits,
         "n_params": circuit.n_params,
         "n_gates": len(circuit),
-        "steps": steps,
-        "optimizer": optimizer,
-        "lr": lr,
-        "seed": seed,
-        "backend": backend,
-        "method": method,
         "wall_time": history[-1]["time"] if history else 0.0,
-        **(metadata or {}),
+        **summary,
     }
     if backend == "jax" and method == "adjoint":
         from .backends import native
 
         summary["kernels"] = native.status()  # "native", or why the pure-JAX ones ran
-    result = TrainResult(theta, history, summary)
-    if out is not None:
-        write_outputs(out, result)
-    return result
+    return TrainResult(theta, history, summary)
 
 
 def write_outputs(out: Path, result: TrainResult) -> None:

@@ -106,7 +106,7 @@ def test_cli_console_script_runs(tmp_path):
         (["--hamiltonian", "nosuch"], "not one of"),
         (["--resume"], "no checkpoint"),
         (["--reference", "hf"], "needs a built-in molecule"),
-        (["--lr", "-1"], "learning rate must be a positive"),
+        (["--lr", "-1"], "(learning rate) must be a positive"),
         (["--qubits", "1"], "at least 2"),
     ],
 )
@@ -154,3 +154,49 @@ def test_cli_reads_a_hamiltonian_file(tmp_path, capsys):
     bad.write_text("1.0 Q0\n")
     assert main(["train", "--hamiltonian", str(bad), "--out", str(out)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_rerun_over_a_finished_run_needs_overwrite(problem, tmp_path):
+    c, h = problem
+    first = train(c, h, steps=3, seed=1, out=tmp_path, progress=False)
+    before = (tmp_path / "summary.json").read_bytes()
+    with pytest.raises(revad.RevadError, match="already holds a run.*--resume.*--overwrite"):
+        train(c, h, steps=3, seed=2, out=tmp_path, progress=False)
+    assert (tmp_path / "summary.json").read_bytes() == before
+    second = train(c, h, steps=3, seed=2, out=tmp_path, overwrite=True, progress=False)
+    assert not np.array_equal(first.params, second.params)
+    assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 2
+    with pytest.raises(revad.RevadError, match="exclude each other"):
+        train(c, h, steps=3, out=tmp_path, resume=True, overwrite=True)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--steps", "-1"], "--steps must be >= 0"),
+        (["--lr", "nan"], "--lr must be a finite number"),
+        (["--out", ""], "--out must name a folder"),
+        (["--qubits", "40"], "--qubits must be between 1 and 30"),
+        (["--layers", "100000000"], "revad's limit is"),
+    ],
+)
+def test_cli_refuses_bad_numbers_before_work(tmp_path, capsys, argv, message):
+    out = tmp_path / "x"
+    assert main(["train", "--out", str(out), *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not out.exists()  # nothing created
+
+
+def test_cli_resume_without_checkpoint_fails_before_exact_diagonalisation(tmp_path, capsys):
+    argv = ["train", "--qubits", "20", "--resume", "--out", str(tmp_path / "none")]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "no checkpoint" in captured.err and "exact ground energy" not in captured.out
+
+
+def test_version_and_python_m():
+    proc = subprocess.run(
+        [sys.executable, "-m", "revad", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == f"revad {revad.__version__}"

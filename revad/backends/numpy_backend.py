@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..circuit import Circuit
+from ..errors import RevadError
 from ..gates import GATES
 from ..hamiltonian import Hamiltonian
 
@@ -110,7 +111,36 @@ def statevector(circuit: Circuit, theta: np.ndarray, dtype=np.complex128) -> np.
 
 
 def _apply_hamiltonian(h: Hamiltonian, n: int, psi: np.ndarray) -> np.ndarray:
-    return np.asarray(h.to_sparse(n) @ psi, dtype=psi.dtype)
+    """Hψ from the bit masks, without a matrix.
+
+    ``(P_t ψ)[i] = w_t (-1)^{popcount((i^x_t) & z_t)} ψ[i^x_t]``, so with terms grouped
+    by X mask, ``Hψ = Σ_x (d_x ψ)[i^x]`` where ``d_x[j] = Σ_{t: x_t=x} w_t
+    (-1)^{popcount(j & z_t)}``: one gather per distinct X mask. O(terms · 2^n) time,
+    a few statevectors of memory whatever the number of terms (``to_sparse`` would hold
+    up to 2^n nonzeros per distinct X mask). Computed in complex128.
+    """
+    if h.n_qubits > n:
+        raise RevadError(f"the Hamiltonian acts on {h.n_qubits} qubits but the state has {n}")
+    if not len(h):
+        return np.zeros_like(psi)
+    m = h.masks()
+    j = np.arange(2**n, dtype=np.int64)
+    bits = np.empty_like(j)
+    out = np.zeros(2**n, dtype=complex)
+    d = np.empty(2**n, dtype=complex)
+    order = np.argsort(m.xmask, kind="stable")
+    starts = np.flatnonzero(np.diff(m.xmask[order], prepend=-1))
+    for group in np.split(order, starts[1:]):
+        d[:] = 0
+        for t in group:
+            np.bitwise_and(j, m.zmask[t], out=bits)
+            odd = (np.bitwise_count(bits) & 1).astype(bool)
+            d += m.weight[t]
+            d[odd] -= 2 * m.weight[t]
+        d *= psi
+        x = m.xmask[group[0]]
+        out += d if x == 0 else d[np.bitwise_xor(j, x, out=bits)]
+    return out.astype(psi.dtype, copy=False)
 
 
 def expectation(circuit: Circuit, h: Hamiltonian, theta: np.ndarray, dtype=np.complex128) -> float:
