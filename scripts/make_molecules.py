@@ -40,7 +40,7 @@ import numpy as np
 import scipy
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
 
 from revad.hamiltonian import Hamiltonian  # noqa: E402
 from revad.hamiltonian_io import load_hamiltonian, save_hamiltonian  # noqa: E402
@@ -290,7 +290,7 @@ def _compare(key: str, h: Hamiltonian, meta: dict, path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--outdir", type=Path, default=ROOT / "revad" / "data")
+    parser.add_argument("--outdir", type=Path, default=ROOT / "src" / "revad" / "data")
     parser.add_argument(
         "--check",
         action="store_true",

@@ -421,7 +421,7 @@ def test_project_toml():
 
 def test_juliapkg_json():
     tomllib = pytest.importorskip("tomllib")
-    path = ROOT / "revad" / "juliapkg.json"
+    path = ROOT / "src" / "revad" / "juliapkg.json"
     assert path == yao_backend.JULIAPKG_JSON
     spec = json.loads(path.read_text(encoding="utf-8"))
     assert spec["packages"]["Yao"] == {"uuid": YAO_UUID, "version": "0.9"}
@@ -440,7 +440,7 @@ def test_juliapkg_finds_revad_requirements(capsys):
         getattr(finder, "__module__", "").startswith("__editable___revad")
         for finder in sys.meta_path
     )
-    if not editable and str(ROOT) not in sys.path:
+    if not editable and str(ROOT / "src") not in sys.path:
         pytest.skip("revad is not installed in editable mode (pip install -e) from this checkout")
     compat, pkgs = deps.find_requirements()
     by_name = {p.name: p for p in pkgs}

@@ -44,7 +44,7 @@ DEVICE_ENV = "REVAD_YAO_DEVICE"
 DOWNLOAD_TIMEOUT_S = 60.0
 """Socket timeout while juliacall may download (so a dead network cannot hang a call)."""
 
-JULIA_PACKAGE_DIR = Path(__file__).resolve().parents[2] / "julia"
+JULIA_PACKAGE_DIR = Path(__file__).resolve().parents[3] / "julia"
 """The RevadYao Julia package (``path`` in ``revad/juliapkg.json``): needs a source checkout."""
 JULIAPKG_JSON = Path(__file__).resolve().parents[1] / "juliapkg.json"
 
