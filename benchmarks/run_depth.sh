@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Depth sweep of design.md's standard problem: n=10, layers 10, 100, 1000, 10000.
+# Depth sweep of the standard problem: n=10, layers 10, 100, 1000, 10000.
 # Usage: benchmarks/run_depth.sh [OUT_DIR] [extra `revad bench` options]
 set -euo pipefail
 out="${1:-bench-results/depth}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Width sweep of design.md's standard problem: layers=10, n = 4, 8, 12, 16, 20, 22.
+# Width sweep of the standard problem: layers=10, n = 4, 8, 12, 16, 20, 22.
 # Usage: benchmarks/run_width.sh [OUT_DIR] [extra `revad bench` options]
 set -euo pipefail
 out="${1:-bench-results/width}"

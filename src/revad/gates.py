@@ -1,10 +1,10 @@
 """Gate definitions: the one place where every gate's matrix and generator live.
 
-Conventions (design.md): qubit ``q`` is bit ``q`` of the basis index. A two-qubit gate
+Conventions: qubit ``q`` is bit ``q`` of the basis index. A two-qubit gate
 on ``(q0, q1)`` has a 4x4 *local* matrix indexed by ``k = 2*bit(q0) + bit(q1)``; for
 controlled gates ``q0`` is the control. Every parametric gate is
 ``U(θ) = exp(-iθP/2)`` with a Hermitian generator ``P``, so
-``∂⟨H⟩/∂θ = Im⟨λ|P|ψ⟩`` (design.md, "The algorithm"). For ``phase`` that means
+``∂⟨H⟩/∂θ = Im⟨λ|P|ψ⟩`` with ``λ = Hψ`` swept backwards alongside ``ψ``. For ``phase`` that means
 ``P = -2|1⟩⟨1|``.
 """
 

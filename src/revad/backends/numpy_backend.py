@@ -5,7 +5,7 @@ preallocated ``(2,)*n`` tensor; the only per-gate work buffers are preallocated 
 It is the yardstick the JAX backend is checked against: clear rather than fast.
 
 Memory: ψ, λ, two statevector-sized scratch buffers and half of one more, whatever the
-depth. The backward sweep (design.md) walks the gates in reverse, reading
+depth. The backward sweep walks the gates in reverse, reading
 ``∂E/∂θ_k = Im⟨λ|P_k|ψ⟩`` and uncomputing ``ψ ← U_k†ψ``, ``λ ← U_k†λ``.
 """
 

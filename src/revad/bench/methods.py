@@ -5,7 +5,7 @@ raises :class:`Unavailable`), builds the problem in the method's own terms, and 
 ``call() -> (energy, gradient)``: one energy and its full gradient, as a float and a
 float64 NumPy array, with any asynchronous work finished. The worker times ``call``.
 
-How each peer is configured (design.md, "Peers, configured fairly"):
+How each peer is configured (each at its fastest documented setting, same problem):
 
 - ``revad-jax-adjoint`` / ``revad-jax-tape`` / ``revad-numpy-adjoint``:
   ``revad.value_and_grad`` with complex128; the JAX entry points are jitted, so the

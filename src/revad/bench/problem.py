@@ -1,4 +1,4 @@
-"""The standard benchmark problem (design.md), and the same problem in each peer's terms.
+"""The standard benchmark problem, and the same problem in each peer's terms.
 
 One problem = ``variational_circuit(n, layers)``, ``heisenberg(n)`` (periodic), start
 state |0…0⟩, and a parameter vector drawn from ``seed``. Every method gets exactly these
