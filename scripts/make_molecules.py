@@ -42,8 +42,8 @@ import scipy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from revad.hamiltonian import Hamiltonian  # noqa: E402
-from revad.hamiltonian_io import load_hamiltonian, save_hamiltonian  # noqa: E402
+from revad.io.hamiltonian_io import load_hamiltonian, save_hamiltonian  # noqa: E402
+from revad.ir.hamiltonian import Hamiltonian  # noqa: E402
 
 MOLECULES = {
     "h2": {

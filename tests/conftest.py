@@ -15,7 +15,7 @@ def rng():
 @pytest.fixture(params=["native", "pure-jax"])
 def kernels(request, monkeypatch):
     """Run a JAX-backend test on the native CPU kernels and on the pure-JAX ones."""
-    from revad.backends import native
+    from revad.kernels import native
 
     if request.param == "pure-jax":
         monkeypatch.setenv("REVAD_NATIVE", "0")

@@ -3,7 +3,7 @@
 import numpy as np
 
 import revad
-from revad.gates import GATES
+from revad.ir.gates import GATES
 
 
 def embed(local: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:

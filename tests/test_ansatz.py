@@ -41,7 +41,7 @@ def test_bad_ansatz_sizes_are_refused_before_building(build, n, nlayer, prepare,
 
 
 def test_a_circuit_has_a_gate_limit(monkeypatch):
-    from revad import circuit
+    from revad.ir import circuit
 
     monkeypatch.setattr(circuit, "MAX_GATES", 3)
     c = revad.Circuit(1)

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import revad
-import revad.cli
+import revad.app.cli
+from revad.app.train import CHECKPOINT, train
 from revad.errors import RevadError
-from revad.train import CHECKPOINT, train
 
 
 def run(circuit, h, out, steps=4, **kw):
@@ -62,8 +62,8 @@ def test_same_parameter_count_other_circuit_is_refused(tmp_path):
 def test_cli_names_qubits_and_layers(tmp_path, capsys):
     out = str(tmp_path / "r")
     base = ["train", "--steps", "2", "--out", out, "--quiet", "--no-exact"]
-    assert revad.cli.main([*base, "--qubits", "4", "--layers", "2"]) == 0
-    assert revad.cli.main([*base, "--qubits", "4", "--layers", "1", "--resume"]) == 2
+    assert revad.app.cli.main([*base, "--qubits", "4", "--layers", "2"]) == 0
+    assert revad.app.cli.main([*base, "--qubits", "4", "--layers", "1", "--resume"]) == 2
     err = capsys.readouterr().err
     assert "layers: checkpoint 2, now 1" in err and "Traceback" not in err
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from revad.gates import GATES
+from revad.ir.gates import GATES
 
 ANGLES = [0.0, 0.37, -1.2, np.pi, 2.9]
 

@@ -94,7 +94,7 @@ def _kron_reference(h, n):
         labels = {q: label for label, q in ops}
         m = np.eye(1)
         for q in reversed(range(n)):
-            m = np.kron(m, revad.gates.PAULI[labels.get(q, "I")])
+            m = np.kron(m, revad.ir.gates.PAULI[labels.get(q, "I")])
         out += coeff * m
     return out
 

@@ -8,8 +8,8 @@ import pytest
 
 import revad
 from revad.errors import RevadError
-from revad.hamiltonian import Hamiltonian
-from revad.hamiltonian_io import BUILTINS, load_hamiltonian, molecule_info, save_hamiltonian
+from revad.io.hamiltonian_io import BUILTINS, load_hamiltonian, molecule_info, save_hamiltonian
+from revad.ir.hamiltonian import Hamiltonian
 
 # PySCF 2.14 (an independent code: its own integrals and SCF), same geometries, STO-3G:
 # RHF + FCI for H2 at 0.7414 A; RHF + CASCI(2e; 2sigma, 3sigma, 4sigma) for LiH at 1.5949 A.

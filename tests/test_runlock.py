@@ -9,10 +9,10 @@ import sys
 import pytest
 
 import revad
-from revad import runlock
+from revad.app.train import train
 from revad.errors import RevadError
-from revad.runlock import LOCK, claim
-from revad.train import train
+from revad.io import runlock
+from revad.io.runlock import LOCK, claim
 
 
 def dead_pid() -> int:

@@ -7,9 +7,9 @@ import pytest
 
 import revad
 from revad import api
-from revad.backends import native
-from revad.cli import main
-from revad.train import CHECKPOINT, train
+from revad.app.cli import main
+from revad.app.train import CHECKPOINT, train
+from revad.kernels import native
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_cli_end_to_end(tmp_path, capsys):
 
 def test_cli_console_script_runs(tmp_path):
     args = ["train", "--qubits", "2", "--layers", "1", "--steps", "2", "--out", str(tmp_path)]
-    code = "import sys; from revad.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from revad.app.cli import main; sys.exit(main(sys.argv[1:]))"
     proc = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
     )

@@ -42,7 +42,7 @@ from revad.backends.yao_encoding import (
     encode_hamiltonian,
     scatter_gradient,
 )
-from revad.gates import GATES
+from revad.ir.gates import GATES
 from tests.reference import mixed_circuit
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ import pytest
 import revad
 from revad.backends import yao_backend
 from revad.backends.yao_encoding import encode_circuit
-from revad.gates import GATES
+from revad.ir.gates import GATES
 from tests.reference import mixed_circuit
 
 pytestmark = pytest.mark.julia

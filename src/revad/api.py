@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .circuit import Circuit
 from .errors import RevadError
-from .hamiltonian import Hamiltonian
+from .ir.circuit import Circuit
+from .ir.hamiltonian import Hamiltonian
 from .limits import check_memory
 
 BACKENDS = {

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import revad
-from revad.backends.fusion import BLOCK, GATE, PERM, _gf2_inverse, _gf2_matrix
 from revad.backends.jax_backend import compile_fused
+from revad.compile.fusion import BLOCK, GATE, PERM, _gf2_inverse, _gf2_matrix
 from tests.reference import dense_energy, dense_state, finite_difference
 
 pytestmark = pytest.mark.usefixtures("kernels")
@@ -102,7 +102,7 @@ def recompile():
 
 @pytest.mark.parametrize("budget", [0, 2**23])
 def test_permutations_with_and_without_tables(monkeypatch, budget, recompile):
-    from revad.backends import fusion
+    from revad.compile import fusion
 
     monkeypatch.setattr(fusion, "PERM_TABLE_BUDGET", budget)
     c = revad.variational_circuit(4, 3)

@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 
 import revad
-from revad.backends import jax_backend, native
+from revad.backends import jax_backend
+from revad.kernels import native
 from tests.reference import random_hamiltonian
 
 needs_compiler = pytest.mark.skipif(native._compiler() is None, reason="no C++ compiler here")
@@ -97,7 +98,7 @@ def test_a_failing_compiler_falls_back_to_pure_jax_with_a_warning(tmp_path):
 CHECK = textwrap.dedent(
     """
     import warnings, numpy as np, revad
-    from revad.backends import native
+    from revad.kernels import native
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         print("STATUS", native.status())
@@ -136,7 +137,7 @@ def good_cache(tmp_path_factory):
     """A cache folder (``.../native``) holding the kernels as revad builds them here."""
     root = private_dir(tmp_path_factory.mktemp("good") / "cache")
     done = run_revad(
-        "from revad.backends import native; print(native.status())", REVAD_CACHE_DIR=str(root)
+        "from revad.kernels import native; print(native.status())", REVAD_CACHE_DIR=str(root)
     )
     assert done.stdout.strip() == "native", done.stderr
     return root / "native"
@@ -286,7 +287,7 @@ def test_cxx_may_carry_flags_and_a_quoted_path(tmp_path):
 
 def test_a_missing_compiler_in_cxx_is_named():
     done = run_revad(
-        "from revad.backends import native; print(native.status())", CXX="no-such-cxx -O2"
+        "from revad.kernels import native; print(native.status())", CXX="no-such-cxx -O2"
     )
     assert done.returncode == 0, done.stderr
     assert "'no-such-cxx' (from CXX='no-such-cxx -O2') not found" in done.stdout

@@ -5,11 +5,11 @@ Every gate of revad's set (and every generator) has the form
     (Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·ψ[j ^ m],   k(j) = 2·bit_a(j) + bit_b(j),
 
 with a flip mask ``m`` and eight coefficients taken from tables built from
-``revad.gates`` (one-qubit gates use ``a = b = q``). ``U†`` has the same form:
+``revad.ir.gates`` (one-qubit gates use ``a = b = q``). ``U†`` has the same form:
 ``A† = conj(A)``, ``B†[k] = conj(B[k ^ kf])``, where ``kf`` says which of ``a, b`` flip.
 
 Methods:
-- ``adjoint``: the circuit is compiled by ``revad.backends.fusion`` into steps (fused
+- ``adjoint``: the circuit is compiled by ``revad.compile.fusion`` into steps (fused
   one-qubit blocks, CNOT/SWAP permutations, generic gates). The forward pass keeps only
   the final state; the backward pass walks the steps in reverse inside ``lax.scan``,
   reading gradients (``Im⟨λ|P|ψ⟩``, or from a block's reduced cross-density) and
@@ -17,7 +17,7 @@ Methods:
   memory is O(1) statevectors and O(chunk) scalars whatever the depth, and the traced
   program (hence compile time) does not grow with depth. The state recovered at the
   end (ideally |0⟩) measures the accumulated round-off ("drift").
-  Kernels: on CPU, ``revad.backends.native`` runs each chunk of steps in one C++ call
+  Kernels: on CPU, ``revad.kernels.native`` runs each chunk of steps in one C++ call
   (OpenMP, in place: ψ, λ and one scratch state at the peak); elsewhere, or when it
   cannot be built, pure-JAX kernels run the same steps under ``lax.switch`` (the GPU
   path). ``native=`` on the functions below picks explicitly.
@@ -38,12 +38,20 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ..circuit import Circuit, CircuitKey
+from ..compile.fusion import (
+    BLOCK,
+    BLOCK_SIZE,
+    GATE,
+    PER_STEP,
+    Program,
+    compile_program,
+    pad_program,
+)
 from ..errors import RevadError
-from ..gates import GATES, GateDef
-from ..hamiltonian import Hamiltonian
-from . import native as native_kernels
-from .fusion import BLOCK, BLOCK_SIZE, GATE, PER_STEP, Program, compile_program, pad_program
+from ..ir.circuit import Circuit, CircuitKey
+from ..ir.gates import GATES, GateDef
+from ..ir.hamiltonian import Hamiltonian
+from ..kernels import native as native_kernels
 
 MAX_QUBITS = 30  # int32 basis indices
 
@@ -263,7 +271,7 @@ def _energy(psi, ham, native: bool = False):
 
 
 # ---------------------------------------------------------------------------------
-# Fused program (revad.backends.fusion): what the adjoint, statevector and expectation run.
+# Fused program (revad.compile.fusion): what the adjoint, statevector and expectation run.
 
 
 jax.tree_util.register_dataclass(
@@ -630,7 +638,7 @@ def _check_size(n: int) -> None:
 
 
 def _native(native: bool | None) -> bool:
-    """``None``: the native CPU kernels when they are available (revad.backends.native)."""
+    """``None``: the native CPU kernels when they are available (revad.kernels.native)."""
     if native is None:
         return native_kernels.enabled()
     if native:

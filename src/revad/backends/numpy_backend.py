@@ -1,6 +1,6 @@
 """NumPy reference backend: in-place statevector simulation and reversible adjoint.
 
-Gates are applied straight from their local matrices (``revad.gates``) on views of a
+Gates are applied straight from their local matrices (``revad.ir.gates``) on views of a
 preallocated ``(2,)*n`` tensor; the only per-gate work buffers are preallocated too.
 It is the yardstick the JAX backend is checked against: clear rather than fast.
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..circuit import Circuit
 from ..errors import RevadError
-from ..gates import GATES
-from ..hamiltonian import Hamiltonian
+from ..ir.circuit import Circuit
+from ..ir.gates import GATES
+from ..ir.hamiltonian import Hamiltonian
 
 
 class _Workspace:

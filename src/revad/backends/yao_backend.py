@@ -34,9 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..circuit import Circuit
 from ..errors import RevadError
-from ..hamiltonian import Hamiltonian
+from ..ir.circuit import Circuit
+from ..ir.hamiltonian import Hamiltonian
 from .yao_encoding import encode_circuit, encode_hamiltonian
 
 ALLOW_DOWNLOAD_ENV = "REVAD_YAO_ALLOW_DOWNLOAD"

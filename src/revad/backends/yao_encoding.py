@@ -32,9 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..circuit import Circuit
 from ..errors import RevadError
-from ..hamiltonian import Hamiltonian
+from ..ir.circuit import Circuit
+from ..ir.hamiltonian import Hamiltonian
 
 GATE_CODES: dict[str, int] = {
     "x": 1,

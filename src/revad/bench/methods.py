@@ -10,7 +10,7 @@ How each peer is configured (each at its fastest documented setting, same proble
 - ``revad-jax-adjoint`` / ``revad-jax-tape`` / ``revad-numpy-adjoint``:
   ``revad.value_and_grad`` with complex128; the JAX entry points are jitted, so the
   first call includes compilation. The adjoint runs revad's native CPU kernels
-  (``revad.backends.native``) where they build; ``revad-jax-adjoint-purejax`` forces
+  (``revad.kernels.native``) where they build; ``revad-jax-adjoint-purejax`` forces
   the pure-JAX kernels (what a GPU runs) for comparison.
 - ``pennylane-lightning-adjoint``: ``lightning.qubit``, ``diff_method="adjoint"``,
   autograd interface, ``qml.grad`` (whose ``forward`` is the energy of the same run);

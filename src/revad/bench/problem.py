@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..ansatz import variational_circuit
-from ..circuit import Circuit
-from ..hamiltonian import Hamiltonian, heisenberg
+from ..ir.ansatz import variational_circuit
+from ..ir.circuit import Circuit
+from ..ir.hamiltonian import Hamiltonian, heisenberg
 
 
 def parameters(n_params: int, seed: int) -> np.ndarray:

@@ -6,8 +6,8 @@ import importlib
 import math
 import numbers
 
-from ..circuit import Circuit
 from ..errors import RevadError
+from ..ir.circuit import Circuit
 
 # A coefficient's imaginary part is treated as round-off up to this (relative) size.
 IMAG_RTOL = 1e-12

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 
 from ..errors import RevadError
-from ..hamiltonian import Hamiltonian
+from ..ir.hamiltonian import Hamiltonian
 from ._common import real_number, require
 
 

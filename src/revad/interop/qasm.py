@@ -46,8 +46,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..circuit import Circuit
 from ..errors import RevadError
+from ..ir.circuit import Circuit
 from ..limits import MAX_GATES, MAX_QUBITS
 
 MAX_TEXT_CHARS = 8 * 2**20  # the token list takes ~100 bytes a token: under 1 GB

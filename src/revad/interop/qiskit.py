@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 
-from ..circuit import Circuit
 from ..errors import RevadError
-from ..hamiltonian import Hamiltonian
+from ..ir.circuit import Circuit
+from ..ir.hamiltonian import Hamiltonian
 from ._common import angle_value, real_number, require, reserve_slots
 
 # Qiskit name -> revad name, for gates revad has.

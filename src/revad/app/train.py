@@ -2,10 +2,10 @@
 
 ``train`` minimises ⟨ψ(θ)|H|ψ(θ)⟩ with gradients from ``revad.value_and_grad``. Every
 ``checkpoint_every`` steps (and on Ctrl-C) it writes, atomically, the parameters, the
-optimizer state and the history to ``out/checkpoint.npz`` (see :mod:`revad.checkpoint`);
+optimizer state and the history to ``out/checkpoint.npz`` (see :mod:`revad.io.checkpoint`);
 ``resume=True`` continues from there, only if the checkpoint's fingerprint matches this
 run, and reproduces the uninterrupted trajectory exactly (same seed, same arithmetic,
-same order). The output folder is locked for the run (:mod:`revad.runlock`).
+same order). The output folder is locked for the run (:mod:`revad.io.runlock`).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ import jax
 import numpy as np
 import optax
 
-from . import api, checkpoint, runlock
-from .atomic import atomic_write, atomic_write_text
-from .circuit import Circuit
-from .errors import RevadError
-from .hamiltonian import Hamiltonian
+from .. import api
+from ..errors import RevadError
+from ..io import checkpoint, runlock
+from ..io.atomic import atomic_write, atomic_write_text
+from ..ir.circuit import Circuit
+from ..ir.hamiltonian import Hamiltonian
 
 OPTIMIZERS = {
     "adam": optax.adam,
@@ -269,7 +270,7 @@ def _run(
         **summary,
     }
     if backend == "jax" and method == "adjoint":
-        from .backends import native
+        from ..kernels import native
 
         summary["kernels"] = native.status()  # "native", or why the pure-JAX ones ran
     return TrainResult(theta, history, summary)

@@ -18,9 +18,9 @@ import math
 import numbers
 from typing import NamedTuple
 
-from .errors import RevadError
+from ..errors import RevadError
+from ..limits import MAX_GATES, MAX_QUBITS
 from .gates import GATES
-from .limits import MAX_GATES, MAX_QUBITS
 
 
 class Op(NamedTuple):

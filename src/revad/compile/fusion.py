@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..circuit import Circuit, CircuitKey
+from ..ir.circuit import Circuit, CircuitKey
 
 BLOCK, GATE, PERM, NOOP = 0, 1, 2, 3  # NOOP: padding, does nothing
 BLOCK_SIZE = 4

@@ -7,8 +7,8 @@ import math
 import sys
 from pathlib import Path
 
-from .errors import RevadError
-from .limits import MAX_GATES, check_memory, check_qubit_count
+from ..errors import RevadError
+from ..limits import MAX_GATES, check_memory, check_qubit_count
 
 MODELS = ("heisenberg", "tfim", "xxz")
 MOLECULES = ("h2", "lih")
@@ -26,7 +26,7 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 def _train_parser() -> argparse.ArgumentParser:
-    from .api import BACKENDS, METHODS
+    from ..api import BACKENDS, METHODS
     from .train import OPTIMIZERS
 
     p = argparse.ArgumentParser(
@@ -110,7 +110,7 @@ def _check_size(name: str, n: int, layers: int, method: str, backend: str) -> No
             f"--layers {layers} on {n} qubits makes about {gates:,} gates; "
             f"revad's limit is {MAX_GATES:,}"
         )
-    from .api import STATES
+    from ..api import STATES
 
     n_states = STATES["value_and_grad"] + (gates if method == "tape" else 0)
     check_memory(n, n_states, "complex128", f"training on {n} qubits ({backend}, {method})")
@@ -123,8 +123,8 @@ def build_problem(args) -> tuple:
     with --no-exact): ``train`` calls it only once the output folder and any checkpoint
     have been checked, so a bad --resume fails at once, not after a diagonalisation.
     """
-    from . import ansatz, hamiltonian
-    from .hamiltonian_io import load_hamiltonian, molecule_info
+    from ..io.hamiltonian_io import load_hamiltonian, molecule_info
+    from ..ir import ansatz, hamiltonian
     from .train import exact_energy
 
     check_args(args)
@@ -194,7 +194,7 @@ def train_main(argv: list[str]) -> int:
         line = f"{circuit.n_qubits} qubits, {circuit.n_params} parameters, {len(circuit)} gates"
         print(f"revad train: {meta['hamiltonian']}, {args.ansatz} ansatz, {line}", flush=True)
         if args.backend == "jax" and args.method == "adjoint":
-            from .backends import native
+            from ..kernels import native
 
             print(f"JAX kernels: {native.status()}", flush=True)  # builds them on first use
     try:
@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print(usage)
         return 0 if argv else 2
     if argv[0] in ("-V", "--version"):
-        from . import __version__
+        from .. import __version__
 
         print(f"revad {__version__}")
         return 0
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "train":
             return train_main(rest)
         if command == "bench":
-            from .bench.cli import main as bench_main
+            from ..bench.cli import main as bench_main
 
             return bench_main(rest)
     except (RevadError, OSError) as exc:

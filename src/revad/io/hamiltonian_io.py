@@ -41,10 +41,10 @@ import reprlib
 import stat
 from pathlib import Path
 
+from ..errors import RevadError
+from ..ir.hamiltonian import Hamiltonian
+from ..limits import MAX_QUBITS
 from .atomic import atomic_write_text
-from .errors import RevadError
-from .hamiltonian import Hamiltonian
-from .limits import MAX_QUBITS
 
 BUILTINS = ("h2", "lih")
 _RESERVED = ("n_qubits", "terms")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..errors import RevadError
+from ..limits import check_gate_count
 from .circuit import Circuit, _check_int
-from .errors import RevadError
-from .limits import check_gate_count
 
 
 def _cnot_ring(c: Circuit) -> None:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import RevadError
+from ..errors import RevadError
+from ..limits import MAX_QUBITS, check_memory, check_qubit_count
 from .gates import PAULI
-from .limits import MAX_QUBITS, check_memory, check_qubit_count
 
 PauliTerm = tuple[float, tuple[tuple[str, int], ...]]
 

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import RevadError
+from ..errors import RevadError
 
 LOCK = ".revad.lock"
 _HELD: set[str] = set()  # lock files held by this process (a reused pid is not "alive")

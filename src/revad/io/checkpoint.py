@@ -18,8 +18,8 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from ..errors import RevadError
 from .atomic import atomic_write
-from .errors import RevadError
 
 RECORD_KEYS = {"step", "energy", "grad_norm", "time"}
 
