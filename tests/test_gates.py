@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from revad.ir.gates import GATES
+from revad.ir.gates import GATES, STRUCTURES, GateDef
 
 ANGLES = [0.0, 0.37, -1.2, np.pi, 2.9]
 
@@ -38,3 +38,83 @@ def test_named_matrices():
     np.testing.assert_allclose(GATES["crx"].matrix(0.7), crx, atol=1e-15)
     rzz = np.diag(np.exp(-0.35j * np.array([1, -1, -1, 1])))
     np.testing.assert_allclose(GATES["rzz"].matrix(0.7), rzz, atol=1e-15)
+
+
+# --------------------------------------------------------------------------------------
+# The registry: structures and peer names (name tables only: no qiskit/pennylane needed)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(GATES))
+def test_structure_holds_on_matrix(name):
+    gate = GATES[name]
+    assert gate.structure in STRUCTURES
+    angles = ANGLES if gate.parametric else [0.0]
+    for theta in angles:
+        u = gate.matrix(theta)
+        assert u.shape == (2**gate.n_qubits,) * 2
+        off = u - np.diag(np.diag(u))
+        if gate.structure == "diagonal":
+            np.testing.assert_allclose(off, 0, atol=1e-15)
+        elif gate.structure == "permutation":
+            assert not gate.parametric
+            assert set(np.unique(u)) <= {0, 1}
+            np.testing.assert_array_equal(u.sum(axis=0), 1)
+            np.testing.assert_array_equal(u.sum(axis=1), 1)
+        elif gate.structure == "controlled-flip":
+            assert gate.n_qubits == 2
+            np.testing.assert_allclose(u[:2, :2], np.eye(2), atol=1e-15)
+            np.testing.assert_allclose(u[:2, 2:], 0, atol=0)
+            np.testing.assert_allclose(u[2:, :2], 0, atol=0)
+            if theta != 0.0:  # the target block flips: not diagonal
+                assert np.abs(u[2:, 2:] - np.diag(np.diag(u[2:, 2:]))).max() > 1e-3
+        else:
+            assert gate.n_qubits == {"one-qubit": 1, "two-qubit": 2}[gate.structure]
+    if gate.structure in ("one-qubit", "two-qubit", "controlled-flip") and gate.parametric:
+        # not secretly diagonal or a permutation at a generic angle
+        u = gate.matrix(0.37)
+        assert np.abs(u - np.diag(np.diag(u))).max() > 1e-3
+
+
+def test_unknown_structure_is_refused():
+    with pytest.raises(ValueError, match="structure"):
+        GateDef("g", 1, lambda theta=0.0: np.eye(2), structure="sparse")
+
+
+@pytest.mark.parametrize("name", list(GATES))
+def test_peer_names_map_back_to_the_gate(name):
+    from revad.backends import yao_encoding
+    from revad.bench import problem
+    from revad.interop import pennylane, qasm, qiskit
+
+    gate = GATES[name]
+    qubits = tuple(range(gate.n_qubits))
+    if gate.qiskit is not None:
+        assert qiskit._DIRECT[gate.qiskit] == name
+        assert gate.qiskit in qiskit.BASIS
+        assert problem._QISKIT_NAMES[name] == gate.qiskit
+    if gate.pennylane is not None:
+        assert pennylane._DIRECT[gate.pennylane] == name
+        assert problem._PL_NAMES[name] == gate.pennylane
+    if gate.qasm is not None:
+        assert qasm._DIRECT[gate.qasm] == name
+        assert qasm._QASM_NAMES[name] == gate.qasm
+        n_args, n_qubits, fn = qasm._BUILTINS[gate.qasm]
+        assert (n_args, n_qubits) == (int(gate.parametric), gate.n_qubits)
+        angle = 0.5 if gate.parametric else None
+        assert fn(*([angle] if gate.parametric else []), *qubits) == [(name, qubits, angle)]
+    if gate.yao is not None:
+        assert yao_encoding.YAO_BLOCKS[name] == gate.yao
+        assert name in yao_encoding.GATE_CODES
+
+
+def test_peer_aliases_name_the_same_gate():
+    from revad.interop import pennylane, qasm, qiskit
+
+    # every import-table entry is either the registry's name or a declared alias
+    for module, peer in [(qiskit, "qiskit"), (pennylane, "pennylane"), (qasm, "qasm")]:
+        registry = {getattr(g, peer): g.name for g in GATES.values() if getattr(g, peer)}
+        assert module._DIRECT == {**registry, **module._ALIASES}
+    assert qiskit._ALIASES == {"u1": "phase"}
+    assert pennylane._ALIASES == {"U1": "phase"}
+    assert qasm._ALIASES == {"p": "phase", "CX": "cnot"}

@@ -1,6 +1,7 @@
 """revad: variational quantum circuits differentiated by reversible in-place adjoint."""
 
 from .api import energy_fn, expectation, statevector, value_and_grad
+from .diff.strategies import Adjoint, Tape
 from .errors import RevadError
 from .io.hamiltonian_io import load_hamiltonian, molecule_info, save_hamiltonian
 from .ir.ansatz import hardware_efficient, variational_circuit
@@ -9,6 +10,8 @@ from .ir.gates import GATES
 from .ir.hamiltonian import Hamiltonian, heisenberg, tfim, xxz
 
 __all__ = [
+    "Adjoint",
+    "Tape",
     "GATES",
     "Circuit",
     "Hamiltonian",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .diff.strategies import Adjoint, Strategy, Tape, as_strategy, check_kernels
 from .errors import RevadError
 from .ir.circuit import Circuit
 from .ir.hamiltonian import Hamiltonian
@@ -17,7 +18,6 @@ BACKENDS = {
     "jax": "revad.backends.jax_backend",
     "yao": "revad.backends.yao_backend",
 }
-METHODS = ("adjoint", "tape")
 DTYPES = ("complex128", "complex64")
 # Statevectors a call holds at its peak (the NumPy adjoint: ψ, λ, 2.5 scratch, H·ψ;
 # the JAX one: ψ, λ, scratch, plus the result copied out); tape adds one per gate.
@@ -32,6 +32,31 @@ def _choice(value, choices, what: str) -> str:
 
 def _backend(name: str):
     return importlib.import_module(BACKENDS[_choice(name, BACKENDS, "backend")])
+
+
+def _native(backend: str, kernels: str) -> dict:
+    """The backend's keyword arguments for ``kernels``: only the JAX backend has a choice."""
+    check_kernels(kernels)
+    if backend == "jax":
+        return {"native": Adjoint(kernels).native()}
+    if kernels != "auto":
+        raise RevadError(
+            f"kernels={kernels!r} chooses the JAX backend's kernels; backend {backend!r} "
+            "has its own (leave kernels='auto')"
+        )
+    return {}
+
+
+def kernels_in_use(strategy: Strategy | str = "adjoint") -> str:
+    """What the JAX backend's adjoint runs: ``"native"``, or why the pure-JAX kernels."""
+    strategy = as_strategy(strategy)
+    if isinstance(strategy, Tape) or strategy.kernels == "jax":
+        return "pure JAX (requested)"
+    from .kernels import native
+
+    if strategy.kernels == "native":
+        native.require()
+    return native.status()
 
 
 def _check_memory(circuit: Circuit, call: str, dtype, backend: str, tape: bool = False) -> None:
@@ -82,25 +107,37 @@ def _check_pair(circuit: Circuit, h: Hamiltonian) -> None:
         )
 
 
-def statevector(circuit: Circuit, theta=None, backend: str = "jax", dtype="complex128"):
-    """ψ = U(θ)|0…0⟩ as a NumPy array of length 2**n (qubit 0 = least significant bit)."""
+def statevector(
+    circuit: Circuit, theta=None, backend: str = "jax", dtype="complex128", kernels: str = "auto"
+):
+    """ψ = U(θ)|0…0⟩ as a NumPy array of length 2**n (qubit 0 = least significant bit).
+
+    ``kernels`` (``"auto" | "native" | "jax"``) picks the JAX backend's kernels, as
+    :class:`revad.Adjoint` does."""
     if not isinstance(circuit, Circuit):
         raise RevadError(f"expected a revad.Circuit, got {type(circuit).__name__}")
     theta = check_theta(circuit, theta)
     module, dtype = _backend(backend), _check_dtype(dtype)
+    options = _native(backend, kernels)
     _check_memory(circuit, "statevector", dtype, backend)
-    return module.statevector(circuit, theta, dtype=dtype)
+    return module.statevector(circuit, theta, dtype=dtype, **options)
 
 
 def expectation(
-    circuit: Circuit, h: Hamiltonian, theta=None, backend: str = "jax", dtype="complex128"
+    circuit: Circuit,
+    h: Hamiltonian,
+    theta=None,
+    backend: str = "jax",
+    dtype="complex128",
+    kernels: str = "auto",
 ) -> float:
-    """E = ⟨ψ|H|ψ⟩ as a float."""
+    """E = ⟨ψ|H|ψ⟩ as a float; ``kernels`` as for :func:`statevector`."""
     _check_pair(circuit, h)
     theta = check_theta(circuit, theta)
     module, dtype = _backend(backend), _check_dtype(dtype)
+    options = _native(backend, kernels)
     _check_memory(circuit, "expectation", dtype, backend)
-    return module.expectation(circuit, h, theta, dtype=dtype)
+    return module.expectation(circuit, h, theta, dtype=dtype, **options)
 
 
 def value_and_grad(
@@ -108,33 +145,36 @@ def value_and_grad(
     h: Hamiltonian,
     theta=None,
     backend: str = "jax",
-    method: str = "adjoint",
+    method: str | Strategy = "adjoint",
     dtype="complex128",
     return_drift: bool = False,
 ):
-    """(E, ∂E/∂θ). ``method="adjoint"``: reversible sweep, O(1) statevectors in depth;
-    ``"tape"``: reverse-mode AD storing every intermediate state (JAX only).
+    """(E, ∂E/∂θ). ``method``: ``"adjoint"`` or ``revad.Adjoint(kernels=...)``, the
+    reversible sweep (O(1) statevectors in depth); ``"tape"`` or ``revad.Tape()``,
+    reverse-mode AD storing every intermediate state (JAX only). See
+    :mod:`revad.diff.strategies` for the trade-offs.
 
     With ``return_drift=True`` also returns ‖ψ_recovered − |0⟩‖ after the adjoint
     sweep: the round-off accumulated by uncomputing (None for tape).
     """
     _check_pair(circuit, h)
     theta = check_theta(circuit, theta)
-    method = _choice(method, METHODS, "method")
+    strategy = as_strategy(method)
     module = _backend(backend)
     dtype = _check_dtype(dtype)
-    if method == "tape" and backend != "jax":
+    if isinstance(strategy, Tape) and backend != "jax":
         raise RevadError(f"method 'tape' needs backend 'jax' (got backend {backend!r})")
-    _check_memory(circuit, "value_and_grad", dtype, backend, tape=method == "tape")
-    if method == "adjoint":
-        energy, grad, drift = module.value_and_grad(circuit, h, theta, dtype=dtype)
-    else:
-        energy, grad, drift = module.value_and_grad(circuit, h, theta, method="tape", dtype=dtype)
+    tape = isinstance(strategy, Tape)
+    options = {} if tape else _native(backend, strategy.kernels)
+    if tape:
+        options["method"] = "tape"
+    _check_memory(circuit, "value_and_grad", dtype, backend, tape=tape)
+    energy, grad, drift = module.value_and_grad(circuit, h, theta, dtype=dtype, **options)
     return (energy, grad, drift) if return_drift else (energy, grad)
 
 
-def energy_fn(circuit: Circuit, h: Hamiltonian, method: str = "adjoint") -> Callable:
-    """A pure JAX function ``θ -> E``; for ``"adjoint"`` its VJP is the reversible sweep.
+def energy_fn(circuit: Circuit, h: Hamiltonian, method: str | Strategy = "adjoint") -> Callable:
+    """A pure JAX function ``θ -> E``; for the adjoint its VJP is the reversible sweep.
 
     Composes with ``jax.jit``, ``jax.grad`` and ``jax.vmap``. Precision follows JAX's
     x64 flag: enable it (``jax.config.update("jax_enable_x64", True)``) for complex128.
@@ -142,6 +182,9 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str = "adjoint") -> Call
     circuit afterwards does not change it (call ``energy_fn`` again).
     """
     _check_pair(circuit, h)
-    method = _choice(method, METHODS, "method")
-    _check_memory(circuit, "value_and_grad", "complex128", "jax", tape=method == "tape")
-    return _backend("jax").energy_fn(circuit, h, method=method)
+    strategy = as_strategy(method)
+    tape = isinstance(strategy, Tape)
+    _check_memory(circuit, "value_and_grad", "complex128", "jax", tape=tape)
+    if tape:
+        return _backend("jax").energy_fn(circuit, h, method="tape")
+    return _backend("jax").energy_fn(circuit, h, method="adjoint", native=strategy.native())

@@ -26,7 +26,8 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 def _train_parser() -> argparse.ArgumentParser:
-    from ..api import BACKENDS, METHODS
+    from ..api import BACKENDS
+    from ..diff.strategies import KERNELS, METHODS
     from .train import OPTIMIZERS
 
     p = argparse.ArgumentParser(
@@ -53,6 +54,12 @@ def _train_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=tuple(BACKENDS), default="jax", help="simulator")
     p.add_argument(
         "--method", choices=METHODS, default="adjoint", help="gradient: reversible adjoint or tape"
+    )
+    p.add_argument(
+        "--kernels",
+        choices=KERNELS,
+        default="auto",
+        help="JAX backend's kernels: native C++ on CPU, pure JAX (any device), or auto",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the initial angles (>= 0)")
     p.add_argument(
@@ -97,6 +104,11 @@ def check_args(args) -> None:
         raise RevadError("--out must name a folder, got ''")
     if args.resume and args.overwrite:
         raise RevadError("--resume and --overwrite exclude each other")
+    if args.kernels != "auto" and (args.backend != "jax" or args.method != "adjoint"):
+        raise RevadError(
+            f"--kernels {args.kernels} chooses the kernels of the JAX backend's adjoint; "
+            f"got --backend {args.backend} --method {args.method}"
+        )
     if args.qubits is not None:
         check_qubit_count(args.qubits, "--qubits")
 
@@ -180,6 +192,8 @@ def hf_qubits(info: dict) -> list[int]:
 
 
 def train_main(argv: list[str]) -> int:
+    from ..api import kernels_in_use
+    from ..diff.strategies import Adjoint, Tape
     from .train import CHECKPOINT, train
 
     args = _train_parser().parse_args(argv)
@@ -187,6 +201,7 @@ def train_main(argv: list[str]) -> int:
     if args.resume and not (Path(args.out) / CHECKPOINT).is_file():  # before any work
         raise RevadError(f"--resume: no checkpoint at {Path(args.out) / CHECKPOINT}")
     circuit, h, exact, meta = build_problem(args)
+    method = Adjoint(args.kernels) if args.method == "adjoint" else Tape()
     scale = args.init_scale
     if scale is None:
         scale = 0.1 if meta["reference_state"] == "hf" else 6.283185307179586
@@ -194,9 +209,7 @@ def train_main(argv: list[str]) -> int:
         line = f"{circuit.n_qubits} qubits, {circuit.n_params} parameters, {len(circuit)} gates"
         print(f"revad train: {meta['hamiltonian']}, {args.ansatz} ansatz, {line}", flush=True)
         if args.backend == "jax" and args.method == "adjoint":
-            from ..kernels import native
-
-            print(f"JAX kernels: {native.status()}", flush=True)  # builds them on first use
+            print(f"JAX kernels: {kernels_in_use(method)}", flush=True)  # builds them once
     try:
         result = train(
             circuit,
@@ -205,7 +218,7 @@ def train_main(argv: list[str]) -> int:
             lr=args.lr,
             optimizer=args.optimizer,
             backend=args.backend,
-            method=args.method,
+            method=method,
             seed=args.seed,
             init_scale=scale,
             out=args.out,

@@ -25,6 +25,7 @@ import numpy as np
 import optax
 
 from .. import api
+from ..diff.strategies import Adjoint, Strategy, as_strategy
 from ..errors import RevadError
 from ..io import checkpoint, runlock
 from ..io.atomic import atomic_write, atomic_write_text
@@ -155,7 +156,7 @@ def train(
     lr: float = 0.05,
     optimizer: str = "adam",
     backend: str = "jax",
-    method: str = "adjoint",
+    method: str | Strategy = "adjoint",
     seed: int = 0,
     init_scale: float = 2 * np.pi,
     params: np.ndarray | None = None,
@@ -169,15 +170,18 @@ def train(
 ) -> TrainResult:
     """Minimise the energy for ``steps`` optimizer steps (total, counting resumed ones).
 
-    ``params`` overrides the seeded initialisation. ``exact`` is the reference ground
-    energy shown while training (None: not shown), or a function computing it, called
-    only once the output folder and checkpoint have been checked. ``progress=None``
-    shows a bar only on a terminal. With ``out`` set, the folder is locked for the run
-    and gets history.json, params.npy, summary.json, energy.png and checkpoint.npz; a
-    folder already holding a run is refused unless ``resume`` (continue it, if its
-    checkpoint matches this run) or ``overwrite`` (replace it).
+    ``method`` is ``"adjoint"``, ``"tape"``, ``revad.Adjoint(kernels=...)`` or
+    ``revad.Tape()``. ``params`` overrides the seeded initialisation. ``exact`` is the
+    reference ground energy shown while training (None: not shown), or a function computing
+    it, called only once the output folder and checkpoint have been checked.
+    ``progress=None`` shows a bar only on a terminal. With ``out`` set, the folder is locked
+    for the run and gets history.json, params.npy, summary.json, energy.png and
+    checkpoint.npz; a folder already holding a run is refused unless ``resume`` (continue
+    it, if its checkpoint matches this run) or ``overwrite`` (replace it).
     """
     _check_settings(steps, seed, checkpoint_every, init_scale, out, resume, overwrite)
+    strategy = as_strategy(method)
+    method = strategy.name
     opt = make_optimizer(optimizer, lr)
     theta = initial_params(circuit.n_params, seed, init_scale) if params is None else params
     theta = api.check_theta(circuit, theta)
@@ -189,7 +193,7 @@ def train(
     summary.update(backend=backend, method=method, **(metadata or {}))
     go = functools.partial(
         _run, circuit, hamiltonian, opt, theta, fp=fp, summary=summary, steps=steps,
-        checkpoint_every=checkpoint_every, backend=backend, method=method, exact=exact,
+        checkpoint_every=checkpoint_every, backend=backend, method=strategy, exact=exact,
         progress=progress,
     )  # fmt: skip
     if out is None:
@@ -258,7 +262,8 @@ def _run(
         if ckpt is not None:
             checkpoint.save(ckpt, *state, history, fp)
 
-    final = api.expectation(circuit, h, theta, backend=backend)
+    kernels = method.kernels if isinstance(method, Adjoint) else "auto"
+    final = api.expectation(circuit, h, theta, backend=backend, kernels=kernels)
     summary = {
         "final_energy": final,
         "exact_energy": exact,
@@ -269,10 +274,8 @@ def _run(
         "wall_time": history[-1]["time"] if history else 0.0,
         **summary,
     }
-    if backend == "jax" and method == "adjoint":
-        from ..kernels import native
-
-        summary["kernels"] = native.status()  # "native", or why the pure-JAX ones ran
+    if backend == "jax" and isinstance(method, Adjoint):
+        summary["kernels"] = api.kernels_in_use(method)  # "native", or why pure JAX ran
     return TrainResult(theta, history, summary)
 
 

@@ -98,7 +98,7 @@ def _fit(values: np.ndarray, samples: np.ndarray) -> np.ndarray:
     return coef
 
 
-_IDENTITY = GateDef("identity", 1, lambda theta=0.0: np.eye(2, dtype=complex))
+_IDENTITY = GateDef("identity", 1, lambda theta=0.0: np.eye(2, dtype=complex), structure="diagonal")
 _TABLE_GATES = {**GATES, "identity": _IDENTITY}
 
 
@@ -572,8 +572,6 @@ def _native_reverse(states, steps: Steps, program: Program, n_params: int):
 # ---------------------------------------------------------------------------------
 # Jitted entry points (compiled once per (n, number of steps, params, terms, dtype)).
 
-BACKWARD_TRACES = 0  # incremented each time the custom backward pass is traced
-
 
 @partial(jax.jit, static_argnames=("cdtype", "native"))
 def _statevector(theta, program, cdtype, native):
@@ -752,8 +750,6 @@ def energy_fn(
         return _energy(psi, ham, native), (theta, psi)
 
     def bwd(residuals, cotangent):
-        global BACKWARD_TRACES
-        BACKWARD_TRACES += 1
         theta, psi = residuals
         _, grad, _ = _sweep(theta, compiled_for(program, theta), ham, psi, native)
         return (cotangent * grad,)

@@ -2,7 +2,8 @@
 
 Pure NumPy: importable and testable without Julia or juliacall. The Julia side
 (``julia/src/RevadYao.jl``) turns these arrays back into Yao blocks; the two gate tables
-below are mirrored there and a test checks that they agree.
+below (derived from :data:`revad.ir.gates.GATES`) are mirrored there and a test checks
+that they agree.
 
 Circuit, one entry per gate (all ``int64`` except ``angles``):
 
@@ -34,55 +35,16 @@ import numpy as np
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
+from ..ir.gates import peer_names
 from ..ir.hamiltonian import Hamiltonian
 
-GATE_CODES: dict[str, int] = {
-    "x": 1,
-    "y": 2,
-    "z": 3,
-    "h": 4,
-    "s": 5,
-    "t": 6,
-    "rx": 7,
-    "ry": 8,
-    "rz": 9,
-    "phase": 10,
-    "cnot": 11,
-    "cz": 12,
-    "swap": 13,
-    "crx": 14,
-    "cry": 15,
-    "crz": 16,
-    "rxx": 17,
-    "ryy": 18,
-    "rzz": 19,
-}
-"""revad gate name -> code (``GATE_CODES`` in ``RevadYao.jl``)."""
+GATE_CODES: dict[str, int] = {name: code for code, name in enumerate(peer_names("yao"), 1)}
+"""revad gate name -> code (``GATE_CODES`` in ``RevadYao.jl``): registry order, from 1."""
 
 PAULI_CODES: dict[str, int] = {"X": 1, "Y": 2, "Z": 3}
 """Pauli label -> code (``PAULI_CODES`` in ``RevadYao.jl``)."""
 
-YAO_BLOCKS: dict[str, str] = {
-    "x": "put(n, a => X)",
-    "y": "put(n, a => Y)",
-    "z": "put(n, a => Z)",
-    "h": "put(n, a => H)",
-    "s": "put(n, a => ConstGate.S)",
-    "t": "put(n, a => ConstGate.T)",
-    "rx": "put(n, a => Rx(θ))",
-    "ry": "put(n, a => Ry(θ))",
-    "rz": "put(n, a => Rz(θ))",
-    "phase": "put(n, a => shift(θ))",
-    "cnot": "control(n, a, b => X)",
-    "cz": "control(n, a, b => Z)",
-    "swap": "swap(n, minmax(a, b)...)",
-    "crx": "control(n, a, b => Rx(θ))",
-    "cry": "control(n, a, b => Ry(θ))",
-    "crz": "control(n, a, b => Rz(θ))",
-    "rxx": "put(n, minmax(a, b) => rot(kron(X, X), θ))",
-    "ryy": "put(n, minmax(a, b) => rot(kron(Y, Y), θ))",
-    "rzz": "put(n, minmax(a, b) => rot(kron(Z, Z), θ))",
-}
+YAO_BLOCKS: dict[str, str] = peer_names("yao")
 """The Yao block that ``RevadYao.gate_block`` builds for each gate (``a = q1``, ``b = q2``).
 
 A fixed-angle gate is the same block inside ``NoParams``. The uncontrolled two-qubit

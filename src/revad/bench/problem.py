@@ -16,6 +16,7 @@ import numpy as np
 
 from ..ir.ansatz import variational_circuit
 from ..ir.circuit import Circuit
+from ..ir.gates import GATES, peer_names
 from ..ir.hamiltonian import Hamiltonian, heisenberg
 
 
@@ -58,29 +59,10 @@ class Problem:
 # ---------------------------------------------------------------------------------
 # PennyLane.
 
-_PL_FIXED = {
-    "x": "PauliX",
-    "y": "PauliY",
-    "z": "PauliZ",
-    "h": "Hadamard",
-    "s": "S",
-    "t": "T",
-    "cnot": "CNOT",
-    "cz": "CZ",
-    "swap": "SWAP",
-}
-_PL_PARAM = {
-    "rx": "RX",
-    "ry": "RY",
-    "rz": "RZ",
-    "phase": "PhaseShift",
-    "crx": "CRX",
-    "cry": "CRY",
-    "crz": "CRZ",
-    "rxx": "IsingXX",
-    "ryy": "IsingYY",
-    "rzz": "IsingZZ",
-}
+# revad name -> PennyLane operation class / Qiskit ``QuantumCircuit`` method, each with
+# revad's angle convention and control-first qubit order (see revad.ir.gates).
+_PL_NAMES = peer_names("pennylane")
+_QISKIT_NAMES = peer_names("qiskit")
 
 
 def pennylane_apply(circuit: Circuit, theta) -> None:
@@ -89,11 +71,12 @@ def pennylane_apply(circuit: Circuit, theta) -> None:
 
     for op in circuit.ops:
         wires = list(op.qubits)  # control first, as in revad
-        if op.name in _PL_FIXED:
-            getattr(qml, _PL_FIXED[op.name])(wires=wires)
+        gate = getattr(qml, _PL_NAMES[op.name])
+        if not GATES[op.name].parametric:
+            gate(wires=wires)
         else:
             angle = theta[op.param] if op.param is not None else op.angle
-            getattr(qml, _PL_PARAM[op.name])(angle, wires=wires)
+            gate(angle, wires=wires)
 
 
 def pennylane_hamiltonian(h: Hamiltonian):
@@ -118,16 +101,13 @@ def qiskit_circuit(circuit: Circuit):
 
     qc = QuantumCircuit(circuit.n_qubits)
     p = ParameterVector("θ", circuit.n_params)
-    fixed = {"x": qc.x, "y": qc.y, "z": qc.z, "h": qc.h, "s": qc.s, "t": qc.t,
-             "cnot": qc.cx, "cz": qc.cz, "swap": qc.swap}  # fmt: skip
-    param = {"rx": qc.rx, "ry": qc.ry, "rz": qc.rz, "phase": qc.p, "crx": qc.crx,
-             "cry": qc.cry, "crz": qc.crz, "rxx": qc.rxx, "ryy": qc.ryy, "rzz": qc.rzz}  # fmt: skip
     for op in circuit.ops:
-        if op.name in fixed:
-            fixed[op.name](*op.qubits)
+        gate = getattr(qc, _QISKIT_NAMES[op.name])
+        if not GATES[op.name].parametric:
+            gate(*op.qubits)
         else:
             angle = p[op.param] if op.param is not None else op.angle
-            param[op.name](angle, *op.qubits)
+            gate(angle, *op.qubits)
     return qc, p
 
 

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..io.atomic import atomic_write_text
 from .methods import versions
 from .worker import MARK, THREAD_VARS, is_out_of_memory, machine_info
 
@@ -264,11 +265,9 @@ def check_energies(records: list[dict], tol: float = ENERGY_TOL) -> list[str]:
 
 
 def write_json_atomic(path: Path, data) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as f:
-        json.dump(data, f, indent=1, default=str)
-        f.write("\n")
-    os.replace(tmp, path)
+    """``data`` as JSON, through revad's one atomic-write helper (temporary file, fsync,
+    rename)."""
+    atomic_write_text(path, json.dumps(data, indent=1, default=str) + "\n")
 
 
 def _git_head(where: Path) -> str | None:

@@ -35,7 +35,9 @@ PERM_TABLE_BUDGET = 2**23  # int32 entries (32 MiB) for all permutation tables t
 
 @dataclass(frozen=True)
 class Program:
-    """Steps as arrays. Gate entries index ``GATE_NAMES`` (``identity`` pads blocks)."""
+    """Steps as arrays. Gate entries (``kind``) are the kinds of the ``kind_of`` map passed
+    to :func:`compile_program` (the kernel table's own numbering; its ``identity`` kind pads
+    blocks)."""
 
     n_qubits: int
     step_type: np.ndarray  # (S,) BLOCK / GATE / PERM

@@ -19,31 +19,14 @@ import numpy as np
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
+from ..ir.gates import from_peer
 from ..ir.hamiltonian import Hamiltonian
 from ._common import angle_value, real_number, require, reserve_slots
 
-_DIRECT = {
-    "PauliX": "x",
-    "PauliY": "y",
-    "PauliZ": "z",
-    "Hadamard": "h",
-    "S": "s",
-    "T": "t",
-    "RX": "rx",
-    "RY": "ry",
-    "RZ": "rz",
-    "PhaseShift": "phase",
-    "U1": "phase",
-    "CNOT": "cnot",
-    "CZ": "cz",
-    "SWAP": "swap",
-    "CRX": "crx",
-    "CRY": "cry",
-    "CRZ": "crz",
-    "IsingXX": "rxx",
-    "IsingYY": "ryy",
-    "IsingZZ": "rzz",
-}
+# PennyLane operation name -> revad name: the registry's ``pennylane`` names inverted,
+# plus ``U1`` (PennyLane's other name for ``PhaseShift``, diag(1, e^{iθ})).
+_ALIASES = {"U1": "phase"}
+_DIRECT = from_peer("pennylane", _ALIASES)
 # No effect on the state's expectation values (GlobalPhase only changes the phase).
 _SKIP = {"Identity", "GlobalPhase", "Barrier", "Snapshot"}
 _MAX_DEPTH = 32

@@ -48,6 +48,7 @@ import numpy as np
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
+from ..ir.gates import GATES, from_peer, peer_names
 from ..limits import MAX_GATES, MAX_QUBITS
 
 MAX_TEXT_CHARS = 8 * 2**20  # the token list takes ~100 bytes a token: under 1 GB
@@ -611,16 +612,18 @@ def _rot(name):
     return lambda theta, *qs: [(name, tuple(qs), theta)]
 
 
+# QASM name -> revad name for revad's own gates: the registry's ``qasm`` names inverted,
+# plus ``p`` (later qelib1's name for u1, the same diag(1, e^{iθ})) and ``CX`` (the
+# builtin that exists without qelib1).
+_ALIASES = {"p": "phase", "CX": "cnot"}
+_DIRECT = from_peer("qasm", _ALIASES)
+
 _BUILTINS = {
     # name: (number of parameters, number of qubits, fn(*params, *qubits) -> raw ops)
     "U": (3, 1, _u),
     "u": (3, 1, _u),
     "u3": (3, 1, _u),
     "u2": (2, 1, lambda phi, lam, q: _u(math.pi / 2, phi, lam, q)),
-    "u1": (1, 1, _rot("phase")),
-    "p": (1, 1, _rot("phase")),
-    "CX": (0, 2, _fixed("cnot")),
-    "cx": (0, 2, _fixed("cnot")),
     "id": (0, 1, lambda q: []),
     "u0": (1, 1, lambda gamma, q: []),
     "sdg": (0, 1, lambda q: [("phase", (q,), -math.pi / 2)]),
@@ -632,10 +635,15 @@ _BUILTINS = {
         1,
         lambda q: [("h", (q,), None), ("phase", (q,), -math.pi / 2), ("h", (q,), None)],
     ),
-    **{g: (0, 1, _fixed(g)) for g in ("x", "y", "z", "h", "s", "t")},
-    **{g: (1, 1, _rot(g)) for g in ("rx", "ry", "rz")},
-    **{g: (0, 2, _fixed(g)) for g in ("cz", "swap")},
-    **{g: (1, 2, _rot(g)) for g in ("crx", "cry", "crz", "rxx", "ryy", "rzz")},
+    # revad's own gates, under their qelib1 names and aliases (see _DIRECT).
+    **{
+        qasm_name: (
+            int(GATES[g].parametric),
+            GATES[g].n_qubits,
+            (_rot if GATES[g].parametric else _fixed)(g),
+        )
+        for qasm_name, g in _DIRECT.items()
+    },
 }
 
 
@@ -671,7 +679,7 @@ _BUILTIN_COST = {
 }
 _NOT_IN_BODY = frozenset("measure reset if gate opaque qreg creg include".split())
 
-_QASM_NAMES = {"cnot": "cx", "phase": "u1"}
+_QASM_NAMES = peer_names("qasm")  # revad name -> the name to_qasm writes
 _LIBRARY_NAMES = frozenset(re.findall(r"gate (\w+)", _PRELUDE))
 
 
@@ -700,7 +708,9 @@ def to_qasm(circuit: Circuit, theta=None) -> str:
     lines += [text for name, text in WRITER_DEFINITIONS.items() if name in used]
     lines.append(f"qreg q[{circuit.n_qubits}];")
     for op in circuit.ops:
-        name = _QASM_NAMES.get(op.name, op.name)
+        name = _QASM_NAMES.get(op.name)
+        if name is None:
+            raise RevadError(f"to_qasm: gate {op.name!r} has no OpenQASM 2 name")
         args = ",".join(f"q[{q}]" for q in op.qubits)
         if op.param is not None:
             lines.append(f"{name}({_fmt(theta[op.param])}) {args};")

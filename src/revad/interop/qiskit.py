@@ -16,32 +16,14 @@ import math
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
+from ..ir.gates import from_peer
 from ..ir.hamiltonian import Hamiltonian
 from ._common import angle_value, real_number, require, reserve_slots
 
-# Qiskit name -> revad name, for gates revad has.
-_DIRECT = {
-    "x": "x",
-    "y": "y",
-    "z": "z",
-    "h": "h",
-    "s": "s",
-    "t": "t",
-    "rx": "rx",
-    "ry": "ry",
-    "rz": "rz",
-    "p": "phase",
-    "u1": "phase",
-    "cx": "cnot",
-    "cz": "cz",
-    "swap": "swap",
-    "crx": "crx",
-    "cry": "cry",
-    "crz": "crz",
-    "rxx": "rxx",
-    "ryy": "ryy",
-    "rzz": "rzz",
-}
+# Qiskit name -> revad name, for gates revad has: the registry's ``qiskit`` names
+# inverted, plus Qiskit's older spelling of ``p`` (same convention: diag(1, e^{iθ})).
+_ALIASES = {"u1": "phase"}
+_DIRECT = from_peer("qiskit", _ALIASES)
 # Fixed gates that are revad phase gates with a fixed angle.
 _FIXED_PHASE = {"sdg": -math.pi / 2, "tdg": -math.pi / 4}
 # Instructions with no effect on the state revad computes.

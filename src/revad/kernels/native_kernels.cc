@@ -1,11 +1,11 @@
 // revad's native CPU kernels for the JAX backend, called through the XLA FFI.
 //
 // Entry points: RevadForwardSteps / RevadBackwardSteps run a chunk of fused-program steps
-// (revad/backends/fusion.py) on psi (and lam) in place, one pass over the state per step;
+// (revad/compile/fusion.py) on psi (and lam) in place, one pass over the state per step;
 // RevadPauliSum computes lam = H psi and <psi|lam> in one pass. The loops are plain C++
 // that OpenMP splits over the cores and the compiler vectorises; the arithmetic is that
 // of the pure-JAX kernels in revad/backends/jax_backend.py. Compiled on first use by
-// revad/backends/native.py against the running jaxlib's FFI headers.
+// revad/kernels/native.py against the running jaxlib's FFI headers.
 //
 // Conventions: a state is a flat array of 2^n complex amplitudes, qubit q is bit q of
 // the index; a 2x2 matrix u is row-major (u[0] u[1] / u[2] u[3]).
@@ -270,7 +270,7 @@ void permute_in_place(C<T>* psi, C<T>* scratch, const int32_t* cols, int n, int6
   for (int64_t j = 0; j < size; ++j) psi[j] = scratch[j];
 }
 
-// Steps of a fused program (see revad/backends/fusion.py), one row each: ints = (type, a,
+// Steps of a fused program (see revad/compile/fusion.py), one row each: ints = (type, a,
 // b, m), coef = 2x2 block matrix, A, B, GA, GB (4 entries each), cols = permutation columns.
 enum StepType { kBlock = 0, kGate = 1, kPerm = 2, kNoop = 3 };
 constexpr int kCoefs = 20;
