@@ -93,11 +93,11 @@ def test_reordering_is_exact(case):
 @pytest.fixture
 def recompile():
     """The tests below patch compile-time knobs: no program compiled under other knobs."""
-    from revad.backends import jax_backend
+    from revad.compile import program
 
-    jax_backend._compile_fused.clear()
+    program._compile_fused.clear()
     yield
-    jax_backend._compile_fused.clear()
+    program._compile_fused.clear()
 
 
 @pytest.mark.parametrize("budget", [0, 2**23])
@@ -115,9 +115,9 @@ def test_permutations_with_and_without_tables(monkeypatch, budget, recompile):
 
 def test_chunked_scans_with_padding(monkeypatch, recompile):
     """Kernel data is built chunk by chunk; a step count not divisible by the chunk pads."""
-    from revad.backends import jax_backend
+    from revad.compile import program as compiled
 
-    monkeypatch.setattr(jax_backend, "CHUNK", 7)
+    monkeypatch.setattr(compiled, "CHUNK", 7)
     c = revad.variational_circuit(3, 4)
     c.rxx(0, 2)
     program = compile_fused(c)

@@ -4,9 +4,10 @@ Every gate of revad's set (and every generator) has the form
 
     (Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·ψ[j ^ m],   k(j) = 2·bit_a(j) + bit_b(j),
 
-with a flip mask ``m`` and eight coefficients taken from tables built from
-``revad.ir.gates`` (one-qubit gates use ``a = b = q``). ``U†`` has the same form:
-``A† = conj(A)``, ``B†[k] = conj(B[k ^ kf])``, where ``kf`` says which of ``a, b`` flip.
+with a flip mask ``m`` and eight coefficients from ``revad.compile.tables`` (one-qubit
+gates use ``a = b = q``); programs are compiled and cached by ``revad.compile.program``.
+``U†`` has the same form: ``A† = conj(A)``, ``B†[k] = conj(B[k ^ kf])``, where ``kf``
+says which of ``a, b`` flip.
 
 Methods:
 - ``adjoint``: the circuit is compiled by ``revad.compile.fusion`` into steps (fused
@@ -20,7 +21,8 @@ Methods:
   Kernels: on CPU, ``revad.kernels.native`` runs each chunk of steps in one C++ call
   (OpenMP, in place: ψ, λ and one scratch state at the peak); elsewhere, or when it
   cannot be built, pure-JAX kernels run the same steps under ``lax.switch`` (the GPU
-  path). ``native=`` on the functions below picks explicitly.
+  path). ``native=`` on the functions below picks explicitly (``revad.Adjoint(kernels=)``
+  from the public API).
 - ``tape``: ``jax.value_and_grad`` through a plain gate-by-gate scan (no fusion); JAX
   stores every intermediate state, O(depth) memory. The yardstick for the adjoint's
   memory; its time also lacks the fusion, so adjoint-vs-tape time mixes both effects.
@@ -44,152 +46,27 @@ from ..compile.fusion import (
     GATE,
     PER_STEP,
     Program,
-    compile_program,
-    pad_program,
 )
+from ..compile.program import (
+    Ops,
+    PauliArrays,
+    _chunk_size,
+    compile_circuit,
+    compile_fused,
+    compile_hamiltonian,
+)
+from ..compile.tables import GA as _GA
+from ..compile.tables import GB as _GB
+from ..compile.tables import KF as _KF
+from ..compile.tables import TA as _TA
+from ..compile.tables import TB as _TB
+from ..compile.tables import angle_basis as _angle_basis
 from ..errors import RevadError
-from ..ir.circuit import Circuit, CircuitKey
-from ..ir.gates import GATES, GateDef
+from ..ir.circuit import Circuit
 from ..ir.hamiltonian import Hamiltonian
 from ..kernels import native as native_kernels
 
 MAX_QUBITS = 30  # int32 basis indices
-
-# ---------------------------------------------------------------------------------
-# Gate tables: (A, B) coefficients as linear combinations of the angle basis below.
-
-
-def _angle_basis(theta, axis=0):
-    """(1, cos θ/2, sin θ/2, cos θ, sin θ), the last two by double-angle formulas (two
-    transcendentals per angle instead of four)."""
-    xp = jnp if isinstance(theta, jax.Array) else np
-    c, s = xp.cos(theta / 2), xp.sin(theta / 2)
-    return xp.stack([xp.ones_like(theta), c, s, c * c - s * s, 2 * s * c], axis=axis)
-
-
-def _local4(gate: GateDef, m: np.ndarray) -> np.ndarray:
-    """Embed a 1-qubit matrix at local indices {0, 3} (a = b = q, so k = 3·bit)."""
-    if gate.n_qubits == 2:
-        return m
-    out = np.zeros((4, 4), dtype=complex)
-    out[np.ix_([0, 3], [0, 3])] = m
-    return out
-
-
-def _flip_kind(mats: list[np.ndarray]) -> int:
-    """The ``kf`` in {0,1,2,3} such that every off-diagonal entry sits at (k, k^kf)."""
-    support = {(k, l) for m in mats for k, l in np.argwhere(np.abs(m) > 1e-14) if k != l}
-    for kf in (1, 2, 3) if support else (0,):
-        if all(l == k ^ kf for k, l in support):
-            return kf
-    raise AssertionError(f"gate matrix does not have the single-partner form: {support}")
-
-
-def _fit(values: np.ndarray, samples: np.ndarray) -> np.ndarray:
-    """Coefficients of ``values(θ)`` in the angle basis, by exact discrete Fourier sums.
-
-    With φ = θ/2 on 8 equispaced points of [0, 2π) the basis (1, cos φ, sin φ, cos 2φ,
-    sin 2φ) is orthogonal, so the sums below are exact up to one rounding.
-    """
-    basis = _angle_basis(samples)  # (5, samples)
-    norms = np.array([1, 0.5, 0.5, 0.5, 0.5]) * len(samples)
-    coef = basis @ values / norms[:, None]
-    coef[np.abs(coef) < 1e-15] = 0
-    return coef
-
-
-_IDENTITY = GateDef("identity", 1, lambda theta=0.0: np.eye(2, dtype=complex), structure="diagonal")
-_TABLE_GATES = {**GATES, "identity": _IDENTITY}
-
-
-def _build_tables():
-    samples = 4 * np.pi * np.arange(8) / 8
-    ta, tb, ga, gb, kfs = [], [], [], [], []
-    for gate in _TABLE_GATES.values():
-        mats = [_local4(gate, gate.matrix(t)) for t in samples]
-        gen = _local4(gate, gate.generator) if gate.parametric else np.zeros((4, 4))
-        kf = _flip_kind(mats + [gen])
-        partner = np.arange(4) ^ kf
-        has_partner = kf != 0  # diagonal gates: B = 0 (j ^ 0 = j is no partner)
-        ta.append(_fit(np.array([np.diag(m) for m in mats]), samples))
-        tb.append(_fit(np.array([m[np.arange(4), partner] * has_partner for m in mats]), samples))
-        ga.append(np.diag(gen))
-        gb.append(gen[np.arange(4), partner] * has_partner)
-        kfs.append(kf)
-    return (np.array(ta), np.array(tb), np.array(ga), np.array(gb), np.array(kfs))
-
-
-_TA, _TB, _GA, _GB, _KF = _build_tables()
-_KIND = {name: i for i, name in enumerate(_TABLE_GATES)}
-
-
-class Ops(NamedTuple):
-    """A circuit as arrays, one entry per gate."""
-
-    kind: np.ndarray  # index into the gate tables
-    a: np.ndarray  # first qubit (control for controlled gates)
-    b: np.ndarray  # second qubit (= a for one-qubit gates)
-    slot: np.ndarray  # parameter slot, or n_params for a fixed angle
-    angle: np.ndarray  # fixed angle (ignored where slot < n_params)
-
-
-class PauliArrays(NamedTuple):
-    xmask: np.ndarray
-    zmask: np.ndarray
-    weight: np.ndarray
-
-
-class ContentCache:
-    """The last few compiled programs, keyed on circuit content (:meth:`Circuit.key`).
-
-    Lookups compare keys by equality, newest first, instead of hashing them: a circuit
-    evaluated again shares its Op objects with the cached key, so the comparison is a
-    pointer scan (~10 ms at 300,000 gates, where hashing them costs ~30 ms)."""
-
-    def __init__(self, build: Callable[[CircuitKey], object], size: int = 8):
-        self.build, self.size, self.entries = build, size, []
-
-    def __call__(self, key: CircuitKey):
-        for i, (cached, value) in enumerate(self.entries):
-            if cached == key:
-                self.entries.insert(0, self.entries.pop(i))
-                return value
-        value = self.build(key)
-        self.entries = [(key, value), *self.entries[: self.size - 1]]
-        return value
-
-    def clear(self) -> None:
-        self.entries = []
-
-
-def compile_circuit(circuit: Circuit) -> Ops:
-    """Circuit → :class:`Ops`, cached on the circuit's content."""
-    return _compile_ops(circuit.key())
-
-
-def _build_ops(circuit: CircuitKey) -> Ops:
-    ops = circuit.ops
-    kind = np.array([_KIND[op.name] for op in ops], dtype=np.int32)
-    a = np.array([op.qubits[0] for op in ops], dtype=np.int32)
-    b = np.array([op.qubits[-1] for op in ops], dtype=np.int32)
-    slot = np.array(
-        [circuit.n_params if op.param is None else op.param for op in ops], dtype=np.int32
-    )
-    angle = np.array([op.angle or 0.0 for op in ops], dtype=np.float64)
-    return Ops(kind, a, b, slot, angle)
-
-
-_compile_ops = ContentCache(_build_ops)
-
-
-def compile_hamiltonian(h: Hamiltonian) -> PauliArrays:
-    """Pauli masks sorted by X mask (the native Pauli sum adds a run of equal X at once)."""
-    m = h.masks()
-    order = np.argsort(m.xmask, kind="stable")
-    return PauliArrays(
-        m.xmask[order].astype(np.int32), m.zmask[order].astype(np.int32), m.weight[order]
-    )
-
 
 # ---------------------------------------------------------------------------------
 # Kernels.
@@ -268,37 +145,6 @@ def _hamiltonian(psi, ham: PauliArrays, native: bool = False):
 
 def _energy(psi, ham, native: bool = False):
     return _hamiltonian(psi, ham, native)[1]
-
-
-# ---------------------------------------------------------------------------------
-# Fused program (revad.compile.fusion): what the adjoint, statevector and expectation run.
-
-
-jax.tree_util.register_dataclass(
-    Program,
-    data_fields=[f.name for f in dataclasses.fields(Program) if f.name != "n_qubits"],
-    meta_fields=["n_qubits"],
-)
-
-
-def compile_fused(circuit: Circuit) -> Program:
-    """Circuit → fused :class:`Program`, cached on the circuit's content."""
-    return _compile_fused(circuit.key())
-
-
-def _build_fused(circuit: CircuitKey) -> Program:
-    program = compile_program(circuit, _KIND)
-    return pad_program(program, _chunk_size(len(program.step_type)), circuit.n_params)
-
-
-_compile_fused = ContentCache(_build_fused)
-
-
-CHUNK = 512  # steps whose kernel data is materialised at once: memory O(CHUNK), not O(depth)
-
-
-def _chunk_size(n_steps: int) -> int:
-    return max(1, min(CHUNK, n_steps))
 
 
 class StepArrays(NamedTuple):

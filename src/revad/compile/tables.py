@@ -1,0 +1,82 @@
+"""Gate tables: each gate's local coefficients as linear combinations of an angle basis.
+
+Every gate of revad's registry (and every generator) has the form
+``(Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·ψ[j ^ m]`` with ``k(j) = 2·bit_a(j) + bit_b(j)``.
+``A(θ)`` and ``B(θ)`` are exact combinations of ``(1, cos θ/2, sin θ/2, cos θ, sin θ)``,
+fitted here once by discrete Fourier sums. One schema serves both kernels: the pure-JAX
+kernels and the native C++ kernels read the same ``TA, TB`` (gate) and ``GA, GB``
+(generator) rows, indexed by ``KIND[name]``; ``KF[kind]`` says which of ``a, b`` the
+partner index flips.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..ir.gates import GATES, GateDef
+
+
+def angle_basis(theta, axis=0):
+    """(1, cos θ/2, sin θ/2, cos θ, sin θ), the last two by double-angle formulas (two
+    transcendentals per angle instead of four)."""
+    xp = jnp if isinstance(theta, jax.Array) else np
+    c, s = xp.cos(theta / 2), xp.sin(theta / 2)
+    return xp.stack([xp.ones_like(theta), c, s, c * c - s * s, 2 * s * c], axis=axis)
+
+
+def _local4(gate: GateDef, m: np.ndarray) -> np.ndarray:
+    """Embed a 1-qubit matrix at local indices {0, 3} (a = b = q, so k = 3·bit)."""
+    if gate.n_qubits == 2:
+        return m
+    out = np.zeros((4, 4), dtype=complex)
+    out[np.ix_([0, 3], [0, 3])] = m
+    return out
+
+
+def _flip_kind(mats: list[np.ndarray]) -> int:
+    """The ``kf`` in {0,1,2,3} such that every off-diagonal entry sits at (k, k^kf)."""
+    support = {(k, l) for m in mats for k, l in np.argwhere(np.abs(m) > 1e-14) if k != l}
+    for kf in (1, 2, 3) if support else (0,):
+        if all(l == k ^ kf for k, l in support):
+            return kf
+    raise AssertionError(f"gate matrix does not have the single-partner form: {support}")
+
+
+def _fit(values: np.ndarray, samples: np.ndarray) -> np.ndarray:
+    """Coefficients of ``values(θ)`` in the angle basis, by exact discrete Fourier sums.
+
+    With φ = θ/2 on 8 equispaced points of [0, 2π) the basis (1, cos φ, sin φ, cos 2φ,
+    sin 2φ) is orthogonal, so the sums below are exact up to one rounding.
+    """
+    basis = angle_basis(samples)  # (5, samples)
+    norms = np.array([1, 0.5, 0.5, 0.5, 0.5]) * len(samples)
+    coef = basis @ values / norms[:, None]
+    coef[np.abs(coef) < 1e-15] = 0
+    return coef
+
+
+_IDENTITY = GateDef("identity", 1, lambda theta=0.0: np.eye(2, dtype=complex), structure="diagonal")
+_TABLE_GATES = {**GATES, "identity": _IDENTITY}
+
+
+def _build_tables():
+    samples = 4 * np.pi * np.arange(8) / 8
+    ta, tb, ga, gb, kfs = [], [], [], [], []
+    for gate in _TABLE_GATES.values():
+        mats = [_local4(gate, gate.matrix(t)) for t in samples]
+        gen = _local4(gate, gate.generator) if gate.parametric else np.zeros((4, 4))
+        kf = _flip_kind(mats + [gen])
+        partner = np.arange(4) ^ kf
+        has_partner = kf != 0  # diagonal gates: B = 0 (j ^ 0 = j is no partner)
+        ta.append(_fit(np.array([np.diag(m) for m in mats]), samples))
+        tb.append(_fit(np.array([m[np.arange(4), partner] * has_partner for m in mats]), samples))
+        ga.append(np.diag(gen))
+        gb.append(gen[np.arange(4), partner] * has_partner)
+        kfs.append(kf)
+    return (np.array(ta), np.array(tb), np.array(ga), np.array(gb), np.array(kfs))
+
+
+TA, TB, GA, GB, KF = _build_tables()
+KIND = {name: i for i, name in enumerate(_TABLE_GATES)}
