@@ -162,12 +162,10 @@ def value_and_grad(
     strategy = as_strategy(method)
     module = _backend(backend)
     dtype = _check_dtype(dtype)
-    if isinstance(strategy, Tape) and backend != "jax":
-        raise RevadError(f"method 'tape' needs backend 'jax' (got backend {backend!r})")
     tape = isinstance(strategy, Tape)
-    options = {} if tape else _native(backend, strategy.kernels)
-    if tape:
-        options["method"] = "tape"
+    if tape and backend != "jax":
+        raise RevadError(f"method 'tape' needs backend 'jax' (got backend {backend!r})")
+    options = {"method": "tape"} if tape else _native(backend, strategy.kernels)
     _check_memory(circuit, "value_and_grad", dtype, backend, tape=tape)
     energy, grad, drift = module.value_and_grad(circuit, h, theta, dtype=dtype, **options)
     return (energy, grad, drift) if return_drift else (energy, grad)
