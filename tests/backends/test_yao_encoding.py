@@ -45,7 +45,7 @@ from revad.backends.yao_encoding import (
 from revad.ir.gates import GATES
 from tests.reference import mixed_circuit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 JULIA_DIR = ROOT / "julia"
 JULIA_SRC = (JULIA_DIR / "src" / "RevadYao.jl").read_text(encoding="utf-8")
 YAO_UUID = "5872b779-8223-5990-8dd0-5abbb0748c8c"
