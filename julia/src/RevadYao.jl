@@ -7,7 +7,7 @@ one-qubit gates), a trainable parameter slot (1-based; 0 when the gate has none 
 fixed angle) and a fixed angle. A Hamiltonian comes as real coefficients plus one entry
 per Pauli factor: its term (1-based), its Pauli (`PAULI_CODES`) and its Yao qubit.
 
-Conventions match revad's (design.md): Yao qubit `q` is revad qubit `q - 1`, qubit 1 is
+Conventions match revad's (docs/conventions.md): Yao qubit `q` is revad qubit `q - 1`, qubit 1 is
 the least significant bit of the basis index, `Rx(θ) = exp(-iθX/2)`,
 `rot(kron(X, X), θ) = exp(-iθ X⊗X/2)`, and revad's `phase(θ)` is Yao's `shift(θ)`.
 

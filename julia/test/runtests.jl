@@ -21,7 +21,7 @@ controlled(u) = kron(P0, id2) + kron(P1, u)
 phase_matrix(θ) = ComplexF64[1 0; 0 exp(im * θ)]
 
 """
-revad's local matrix of a gate (design.md): a two-qubit gate on `(q0, q1)` is indexed by
+revad's local matrix of a gate (docs/conventions.md): a two-qubit gate on `(q0, q1)` is indexed by
 `k = 2 * bit(q0) + bit(q1)`, so `kron(A, B)` puts `A` on `q0`; controlled gates have the
 control first.
 """
