@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .diff.strategies import Adjoint, Strategy, Tape, as_strategy, check_kernels
+from .backends.base import Backend
+from .diff.strategies import Adjoint, Strategy, Tape, as_strategy
 from .errors import RevadError
 from .ir.circuit import Circuit
 from .ir.hamiltonian import Hamiltonian
 from .limits import check_memory
 
-BACKENDS = {
+BACKENDS = {  # imported on first use: each module's BACKEND (revad.backends.base.Backend)
     "numpy": "revad.backends.numpy_backend",
     "jax": "revad.backends.jax_backend",
     "yao": "revad.backends.yao_backend",
@@ -30,37 +31,28 @@ def _choice(value, choices, what: str) -> str:
     return value
 
 
-def _backend(name: str):
-    return importlib.import_module(BACKENDS[_choice(name, BACKENDS, "backend")])
+def backend_named(name: str) -> Backend:
+    """The backend object named ``name`` (its module is imported on first use)."""
+    return importlib.import_module(BACKENDS[_choice(name, BACKENDS, "backend")]).BACKEND
 
 
-def _native(backend: str, kernels: str) -> dict:
-    """The backend's keyword arguments for ``kernels``: only the JAX backend has a choice."""
-    check_kernels(kernels)
-    if backend == "jax":
-        return {"native": Adjoint(kernels).native()}
-    if kernels != "auto":
-        raise RevadError(
-            f"kernels={kernels!r} chooses the JAX backend's kernels; backend {backend!r} "
-            "has its own (leave kernels='auto')"
-        )
-    return {}
+def _backend(name: str, strategy: Strategy) -> Backend:
+    """The backend object named ``name``, checked to run ``strategy``."""
+    backend = backend_named(name)
+    backend.check(strategy)
+    return backend
 
 
-def kernels_in_use(strategy: Strategy | str = "adjoint") -> str:
-    """What the JAX backend's adjoint runs: ``"native"``, or why the pure-JAX kernels."""
+def kernels_in_use(strategy: Strategy | str = "adjoint", backend: str = "jax") -> str | None:
+    """Which kernels ``strategy`` runs on ``backend``: ``"native"``, or why the pure-JAX
+    ones; None where the backend or strategy has no kernel choice (NumPy, Yao, tape)."""
     strategy = as_strategy(strategy)
-    if isinstance(strategy, Tape) or strategy.kernels == "jax":
-        return "pure JAX (requested)"
-    from .kernels import native
-
-    if strategy.kernels == "native":
-        native.require()
-    return native.status()
+    return _backend(backend, strategy).kernels_in_use(strategy)
 
 
-def _check_memory(circuit: Circuit, call: str, dtype, backend: str, tape: bool = False) -> None:
+def _check_memory(circuit: Circuit, call: str, dtype, backend: str, strategy: Strategy) -> None:
     """Refuse before allocating when the statevectors a call needs exceed free memory."""
+    tape = isinstance(strategy, Tape)
     n_states = STATES[call] + (len(circuit) if tape else 0)
     what = f"{call} on {circuit.n_qubits} qubits ({backend} backend{', tape' if tape else ''})"
     check_memory(circuit.n_qubits, n_states, dtype, what)
@@ -116,11 +108,10 @@ def statevector(
     :class:`revad.Adjoint` does."""
     if not isinstance(circuit, Circuit):
         raise RevadError(f"expected a revad.Circuit, got {type(circuit).__name__}")
-    theta = check_theta(circuit, theta)
-    module, dtype = _backend(backend), _check_dtype(dtype)
-    options = _native(backend, kernels)
-    _check_memory(circuit, "statevector", dtype, backend)
-    return module.statevector(circuit, theta, dtype=dtype, **options)
+    theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), Adjoint(kernels)
+    simulator = _backend(backend, strategy)
+    _check_memory(circuit, "statevector", dtype, backend, strategy)
+    return simulator.statevector(circuit, theta, dtype, strategy)
 
 
 def expectation(
@@ -133,11 +124,10 @@ def expectation(
 ) -> float:
     """E = ⟨ψ|H|ψ⟩ as a float; ``kernels`` as for :func:`statevector`."""
     _check_pair(circuit, h)
-    theta = check_theta(circuit, theta)
-    module, dtype = _backend(backend), _check_dtype(dtype)
-    options = _native(backend, kernels)
-    _check_memory(circuit, "expectation", dtype, backend)
-    return module.expectation(circuit, h, theta, dtype=dtype, **options)
+    theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), Adjoint(kernels)
+    simulator = _backend(backend, strategy)
+    _check_memory(circuit, "expectation", dtype, backend, strategy)
+    return simulator.expectation(circuit, h, theta, dtype, strategy)
 
 
 def value_and_grad(
@@ -158,16 +148,10 @@ def value_and_grad(
     sweep: the round-off accumulated by uncomputing (None for tape).
     """
     _check_pair(circuit, h)
-    theta = check_theta(circuit, theta)
-    strategy = as_strategy(method)
-    module = _backend(backend)
-    dtype = _check_dtype(dtype)
-    tape = isinstance(strategy, Tape)
-    if tape and backend != "jax":
-        raise RevadError(f"method 'tape' needs backend 'jax' (got backend {backend!r})")
-    options = {"method": "tape"} if tape else _native(backend, strategy.kernels)
-    _check_memory(circuit, "value_and_grad", dtype, backend, tape=tape)
-    energy, grad, drift = module.value_and_grad(circuit, h, theta, dtype=dtype, **options)
+    theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), as_strategy(method)
+    simulator = _backend(backend, strategy)
+    _check_memory(circuit, "value_and_grad", dtype, backend, strategy)
+    energy, grad, drift = simulator.value_and_grad(circuit, h, theta, dtype, strategy)
     return (energy, grad, drift) if return_drift else (energy, grad)
 
 
@@ -181,8 +165,5 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str | Strategy = "adjoin
     """
     _check_pair(circuit, h)
     strategy = as_strategy(method)
-    tape = isinstance(strategy, Tape)
-    _check_memory(circuit, "value_and_grad", "complex128", "jax", tape=tape)
-    if tape:
-        return _backend("jax").energy_fn(circuit, h, method="tape")
-    return _backend("jax").energy_fn(circuit, h, method="adjoint", native=strategy.native())
+    _check_memory(circuit, "value_and_grad", "complex128", "jax", strategy)
+    return _backend("jax", strategy).energy_fn(circuit, h, strategy)

@@ -6,7 +6,6 @@ import pytest
 
 import revad
 from revad.app.cli import main
-from revad.backends import jax_backend
 from revad.kernels import native
 from tests.reference import dense_energy, finite_difference
 
@@ -37,13 +36,13 @@ def test_every_strategy_matches_dense_and_finite_differences(method):
 def _count_native_calls(monkeypatch):
     calls = []
     for name in ("forward_steps", "backward_steps"):
-        real = getattr(jax_backend.native_kernels, name)
+        real = getattr(native, name)
 
         def counted(*args, _real=real, _name=name):
             calls.append(_name)
             return _real(*args)
 
-        monkeypatch.setattr(jax_backend.native_kernels, name, counted)
+        monkeypatch.setattr(native, name, counted)
     return calls
 
 

@@ -104,7 +104,10 @@ def check_args(args) -> None:
         raise RevadError("--out must name a folder, got ''")
     if args.resume and args.overwrite:
         raise RevadError("--resume and --overwrite exclude each other")
-    if args.kernels != "auto" and (args.backend != "jax" or args.method != "adjoint"):
+    from ..api import backend_named
+
+    choices = backend_named(args.backend).kernels
+    if args.kernels != "auto" and (args.kernels not in choices or args.method != "adjoint"):
         raise RevadError(
             f"--kernels {args.kernels} chooses the kernels of the JAX backend's adjoint; "
             f"got --backend {args.backend} --method {args.method}"
@@ -208,8 +211,9 @@ def train_main(argv: list[str]) -> int:
     if not args.quiet:
         line = f"{circuit.n_qubits} qubits, {circuit.n_params} parameters, {len(circuit)} gates"
         print(f"revad train: {meta['hamiltonian']}, {args.ansatz} ansatz, {line}", flush=True)
-        if args.backend == "jax" and args.method == "adjoint":
-            print(f"JAX kernels: {kernels_in_use(method)}", flush=True)  # builds them once
+        in_use = kernels_in_use(method, args.backend)  # builds the native kernels once
+        if in_use is not None:
+            print(f"JAX kernels: {in_use}", flush=True)
     try:
         result = train(
             circuit,

@@ -274,8 +274,9 @@ def _run(
         "wall_time": history[-1]["time"] if history else 0.0,
         **summary,
     }
-    if backend == "jax" and isinstance(method, Adjoint):
-        summary["kernels"] = api.kernels_in_use(method)  # "native", or why pure JAX ran
+    in_use = api.kernels_in_use(method, backend)  # "native", or why pure JAX ran
+    if in_use is not None:
+        summary["kernels"] = in_use
     return TrainResult(theta, history, summary)
 
 

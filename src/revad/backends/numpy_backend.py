@@ -17,6 +17,7 @@ from ..errors import RevadError
 from ..ir.circuit import Circuit
 from ..ir.gates import GATES
 from ..ir.hamiltonian import Hamiltonian
+from .base import Backend
 
 
 class _Workspace:
@@ -167,3 +168,21 @@ def value_and_grad(
             grad[op.param] += g
     drift = float(np.linalg.norm(psi - _zero_state(n, ws.dtype)))
     return energy, grad, drift
+
+
+class NumpyBackend(Backend):
+    """The NumPy reference (see the module docstring): the adjoint only."""
+
+    name = "numpy"
+
+    def statevector(self, circuit, theta, dtype, strategy):
+        return statevector(circuit, theta, dtype)
+
+    def expectation(self, circuit, h, theta, dtype, strategy):
+        return expectation(circuit, h, theta, dtype)
+
+    def value_and_grad(self, circuit, h, theta, dtype, strategy):
+        return value_and_grad(circuit, h, theta, dtype)
+
+
+BACKEND = NumpyBackend()

@@ -26,10 +26,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ir.circuit import Circuit, CircuitKey
+from ..ir.gates import GATES, GateDef
 
 BLOCK, GATE, PERM, NOOP = 0, 1, 2, 3  # NOOP: padding, does nothing
 BLOCK_SIZE = 4
-PERM_GATES = ("cnot", "swap")
+
+
+def _linear_map(gate: GateDef) -> tuple[int, int] | None:
+    """For a fixed two-qubit gate mapping basis states to basis states (no phases) by a
+    GF(2)-linear map of its qubits' bits, the images of bit a and of bit b as local
+    indices ``2·bit_a + bit_b``; None for any other gate."""
+    if gate.n_qubits != 2 or gate.parametric or gate.structure != "permutation":
+        return None
+    u = gate.matrix()
+    image = np.argmax(np.abs(u), axis=0)  # column k holds U|k⟩
+    if not np.allclose(u[image, np.arange(4)], 1) or image[0] != 0:
+        return None
+    return (int(image[2]), int(image[1])) if image[3] == image[1] ^ image[2] else None
+
+
+PERM_MAPS = {name: m for name, gate in GATES.items() if (m := _linear_map(gate)) is not None}
+"""Gates fused into permutation steps (CNOT, SWAP), derived from the registry."""
 PERM_TABLE_BUDGET = 2**23  # int32 entries (32 MiB) for all permutation tables together
 
 
@@ -75,13 +92,11 @@ def source_columns(rows: np.ndarray, n: int) -> np.ndarray:
 def _gf2_matrix(gates: list[tuple[str, tuple[int, ...]]], n: int) -> np.ndarray:
     """Rows (as bit masks) of M with M j = index after the CNOT/SWAP network."""
     rows = [1 << i for i in range(n)]  # row i: which input bits XOR into output bit i
-    for name, qubits in gates:
-        if name == "cnot":
-            c, t = qubits
-            rows[t] ^= rows[c]
-        else:
-            p, q = qubits
-            rows[p], rows[q] = rows[q], rows[p]
+    for name, (a, b) in gates:
+        image_a, image_b = PERM_MAPS[name]
+        row_a, row_b = rows[a], rows[b]
+        rows[a] = (row_a if image_a & 2 else 0) ^ (row_b if image_b & 2 else 0)
+        rows[b] = (row_a if image_a & 1 else 0) ^ (row_b if image_b & 1 else 0)
     return np.array(rows, dtype=np.int64)
 
 
@@ -128,7 +143,7 @@ class _Builder:
                 if q in self.net_qubits:
                     self.after_net.add(q)
             self.blocks[q].append(entry)
-        elif op.name in PERM_GATES:
+        elif op.name in PERM_MAPS:
             if any(q in self.after_net for q in op.qubits):
                 self._emit_net()
             for q in op.qubits:

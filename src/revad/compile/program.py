@@ -102,7 +102,7 @@ def compile_fused(circuit: Circuit) -> Program:
 
 def _build_fused(circuit: CircuitKey) -> Program:
     program = compile_program(circuit, KIND)
-    return pad_program(program, _chunk_size(len(program.step_type)), circuit.n_params)
+    return pad_program(program, chunk_size(len(program.step_type)), circuit.n_params)
 
 
 _compile_fused = ContentCache(_build_fused)
@@ -111,5 +111,5 @@ _compile_fused = ContentCache(_build_fused)
 CHUNK = 512  # steps whose kernel data is materialised at once: memory O(CHUNK), not O(depth)
 
 
-def _chunk_size(n_steps: int) -> int:
+def chunk_size(n_steps: int) -> int:
     return max(1, min(CHUNK, n_steps))

@@ -37,10 +37,6 @@ class Adjoint:
     def name(self) -> str:
         return "adjoint"
 
-    def native(self) -> bool | None:
-        """The JAX backend's ``native=`` argument: None (auto), True or False."""
-        return {"auto": None, "native": True, "jax": False}[self.kernels]
-
 
 @dataclass(frozen=True)
 class Tape:

@@ -4,7 +4,7 @@
 // (revad/compile/fusion.py) on psi (and lam) in place, one pass over the state per step;
 // RevadPauliSum computes lam = H psi and <psi|lam> in one pass. The loops are plain C++
 // that OpenMP splits over the cores and the compiler vectorises; the arithmetic is that
-// of the pure-JAX kernels in revad/backends/jax_backend.py. Compiled on first use by
+// of the pure-JAX kernels in revad/kernels/purejax.py. Compiled on first use by
 // revad/kernels/native.py against the running jaxlib's FFI headers.
 //
 // Conventions: a state is a flat array of 2^n complex amplitudes, qubit q is bit q of

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import revad
-from revad.backends import jax_backend
+from revad.compile.program import compile_hamiltonian
 from revad.kernels import native
 from tests.reference import random_hamiltonian
 
@@ -43,7 +43,7 @@ def test_pauli_sum_matches_sparse_matrix(dtype):
     n = 17  # the size from which the kernel's loops go parallel
     h = random_hamiltonian(n, 12, rng)
     psi = (rng.normal(size=2**n) + 1j * rng.normal(size=2**n)).astype(dtype)
-    ham = jax_backend.compile_hamiltonian(h)
+    ham = compile_hamiltonian(h)
     lam, e = native.pauli_sum(jnp.asarray(psi), ham.xmask, ham.zmask, jnp.asarray(ham.weight))
     expected = h.to_sparse() @ psi.astype(complex)
     tol = 1e-12 if dtype == np.complex128 else 1e-4
@@ -57,8 +57,9 @@ def test_wide_standard_problem_native_matches_pure_jax():
     """n=17: the size from which the kernels' loops go parallel."""
     c, h = revad.variational_circuit(17, 1), revad.heisenberg(17)
     theta = np.random.default_rng(0).uniform(0, 2 * np.pi, c.n_params)
-    e_n, g_n, d_n = jax_backend.value_and_grad(c, h, theta, native=True)
-    e_j, g_j, _ = jax_backend.value_and_grad(c, h, theta, native=False)
+    native_adjoint, jax_adjoint = revad.Adjoint("native"), revad.Adjoint("jax")
+    e_n, g_n, d_n = revad.value_and_grad(c, h, theta, method=native_adjoint, return_drift=True)
+    e_j, g_j = revad.value_and_grad(c, h, theta, method=jax_adjoint)
     assert abs(e_n - e_j) < 1e-12 and d_n < 1e-12
     np.testing.assert_allclose(g_n, g_j, rtol=0, atol=1e-12)
 
@@ -67,7 +68,7 @@ def test_requesting_unavailable_kernels_names_the_reason(monkeypatch):
     monkeypatch.setenv("REVAD_NATIVE", "0")
     c, h = revad.variational_circuit(3, 1), revad.heisenberg(3)
     with pytest.raises(revad.RevadError, match="REVAD_NATIVE=0"):
-        jax_backend.value_and_grad(c, h, np.zeros(c.n_params), native=True)
+        revad.value_and_grad(c, h, np.zeros(c.n_params), method=revad.Adjoint("native"))
 
 
 @needs_compiler

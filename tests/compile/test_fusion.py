@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 import revad
-from revad.backends.jax_backend import compile_fused
+from revad.compile import fusion
 from revad.compile.fusion import BLOCK, GATE, PERM, _gf2_inverse, _gf2_matrix
+from revad.compile.program import compile_fused
 from tests.reference import dense_energy, dense_state, finite_difference
 
 pytestmark = pytest.mark.usefixtures("kernels")
@@ -124,3 +125,12 @@ def test_chunked_scans_with_padding(monkeypatch, recompile):
     assert len(program.step_type) % 7 == 0 and program.step_type[-1] == 3  # NOOP padding
     h = revad.heisenberg(3)
     _check(c, h, np.random.default_rng(1).uniform(0, 2 * np.pi, c.n_params))
+
+
+def test_permutation_steps_are_derived_from_the_registry():
+    """CNOT and SWAP (the registry's fixed two-qubit permutations) fuse; X (one qubit),
+    CZ (diagonal, has a phase) and parametric gates do not."""
+    assert set(fusion.PERM_MAPS) == {"cnot", "swap"}
+    for name, (image_a, image_b) in fusion.PERM_MAPS.items():
+        u = revad.GATES[name].matrix()
+        assert abs(u[image_a, 2]) == 1 and abs(u[image_b, 1]) == 1

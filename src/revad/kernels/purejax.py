@@ -1,0 +1,159 @@
+"""Pure-JAX kernels: each program step is one XLA loop over the state (any JAX device).
+
+A scan over a chunk's steps dispatches with ``lax.switch`` on the step's kind: a fused
+one-qubit block (one branch per qubit, as its reshape needs a static qubit), a generic
+gate ``(Uψ)[j] = A[k]ψ[j] + B[k]ψ[j^m]``, a CNOT/SWAP permutation, or padding. The
+trade-off: portable and fused by XLA, but on CPU each switch copies the state and a
+partner read costs a gather, which is why the native kernels exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from ..compile.fusion import BLOCK, GATE, Program
+from ..compile.program import PauliArrays
+from .protocol import States
+from .steps import Steps, generators
+
+
+def _pick(v, k):
+    """v[k] for a length-4 vector and an index array, as selects (fuses, no gather)."""
+    return jnp.where(k == 0, v[0], jnp.where(k == 1, v[1], jnp.where(k == 2, v[2], v[3])))
+
+
+def apply(psi, a, b, m, coef_a, coef_b):
+    """(Uψ)[j] = A[k]ψ[j] + B[k]ψ[j^m], k = 2·bit_a(j) + bit_b(j): one pass over the state."""
+    j = lax.iota(jnp.int32, psi.shape[0])
+    k = 2 * ((j >> a) & 1) + ((j >> b) & 1)
+    partner = psi.at[j ^ m].get(mode="promise_in_bounds", unique_indices=True)
+    return _pick(coef_a, k) * psi + _pick(coef_b, k) * partner
+
+
+def _apply_block(psi, q: int, n: int, u):
+    """2x2 matrix on qubit q (static): ``new[a] = u[a,a]·ψ[a] + u[a,1-a]·ψ[1-a]`` on the
+    ``(hi, 2, lo)`` view; the partner is a reversed axis, so XLA fuses one strided pass."""
+    v = psi.reshape(2 ** (n - q - 1), 2, 2**q)
+    diag = jnp.stack([u[0, 0], u[1, 1]])[None, :, None]
+    off = jnp.stack([u[0, 1], u[1, 0]])[None, :, None]
+    return (diag * v + off * v[:, ::-1, :]).reshape(-1)
+
+
+def _cross_density(psi, lam, q: int, n: int):
+    """R = Tr_{others}(|ψ⟩⟨λ|) on qubit q: R[a, b] = Σ ψ[a, rest] conj(λ[b, rest])."""
+    v = psi.reshape(2 ** (n - q - 1), 2, 1, 2**q)
+    w = jnp.conj(lam.reshape(2 ** (n - q - 1), 1, 2, 2**q))
+    return jnp.sum(v * w, axis=(0, 3))
+
+
+def _permuter(rows, tables, n: int):
+    """``f(ψ, p)`` applying permutation p: (Pψ)[j] = ψ[src(j)], from the precomputed
+    source tables when the program has them, else from parities of ``j & rows[p][i]``."""
+    rows, tables = jnp.asarray(rows), jnp.asarray(tables)
+    if tables.shape[1]:
+
+        def src_of(p):
+            return tables[p]
+    else:
+
+        def src_of(p):
+            j = lax.iota(jnp.int32, 2**n)
+            return sum(((lax.population_count(j & rows[p][i]) & 1) << i) for i in range(n))
+
+    def permute(psi, p):
+        return psi.at[src_of(p)].get(mode="promise_in_bounds", unique_indices=True)
+
+    return permute
+
+
+def _branch(steps: Steps, n: int):
+    """The ``lax.switch`` branch of each step: blocks by qubit, then generic, permutation, noop."""
+    return jnp.where(steps.step_type == BLOCK, steps.a, n + steps.step_type - GATE)
+
+
+@dataclass(frozen=True)
+class PureJax:
+    """The pure-JAX kernels (see the module docstring)."""
+
+    name: str = "jax"
+
+    def start(self, *states: jax.Array) -> States:
+        return states
+
+    def forward(self, states: States, steps: Steps, program: Program) -> States:
+        n = program.n_qubits
+        permuter = _permuter(program.perm_forward, program.table_forward, n)
+
+        def block(q, psi, s):
+            return _apply_block(psi, q, n, s.u)
+
+        def generic(psi, s):
+            return apply(psi, s.a, s.b, s.m, s.coef_a, s.coef_b)
+
+        def permute(psi, s):
+            return permuter(psi, s.perm)
+
+        def noop(psi, s):
+            return psi
+
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
+
+        def step(psi, s):
+            branch, s = s
+            return lax.switch(branch, branches, psi, s), None
+
+        return (lax.scan(step, states[0], (_branch(steps, n), steps))[0],)
+
+    def backward(self, states: States, steps: Steps, program: Program, n_params: int):
+        n = program.n_qubits
+        cdtype = states[0].dtype
+        permuter = _permuter(program.perm_backward, program.table_backward, n)
+        no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), jnp.finfo(cdtype).dtype)
+
+        def block(q, psi, lam, s):
+            r = _cross_density(psi, lam, q, n)
+            return _apply_block(psi, q, n, s.u), _apply_block(lam, q, n, s.u), r, no_g
+
+        def generic(psi, lam, s):
+            def grad():  # Im⟨λ|P|ψ⟩ just after the gate
+                p_psi = apply(psi, s.a, s.b, s.m, *generators(s.kind, cdtype))
+                return jnp.vdot(lam, p_psi).imag
+
+            g = lax.cond(s.slot < n_params, grad, lambda: no_g)
+            args = (s.a, s.b, s.m, s.coef_a, s.coef_b)
+            return apply(psi, *args), apply(lam, *args), no_r, g
+
+        def permute(psi, lam, s):
+            return permuter(psi, s.perm), permuter(lam, s.perm), no_r, no_g
+
+        def noop(psi, lam, s):
+            return psi, lam, no_r, no_g
+
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
+
+        def step(carry, s):
+            branch, s = s
+            psi, lam, r, g = lax.switch(branch, branches, *carry, s)
+            return (psi, lam), (r, g)
+
+        states, (r, g) = lax.scan(step, states, (_branch(steps, n), steps), reverse=True)
+        return states, r, g
+
+    def pauli_sum(self, psi: jax.Array, ham: PauliArrays):
+        """One pass per Pauli term (a bit flip and a sign from a parity; no matrices)."""
+
+        def step(lam, term):
+            x, z, w = term
+            src = lax.iota(jnp.int32, psi.shape[0]) ^ x
+            odd = (lax.population_count(src & z) & 1) == 1
+            partner = psi.at[src].get(mode="promise_in_bounds", unique_indices=True)
+            return lam + jnp.where(odd, -w, w) * partner, None
+
+        terms = (ham.xmask, ham.zmask, jnp.asarray(ham.weight).astype(psi.dtype))
+        lam = lax.scan(step, jnp.zeros_like(psi), terms)[0]
+        return lam, jnp.vdot(psi, lam).real
