@@ -5,6 +5,8 @@ Examples::
     revad bench --quick --out bench-quick          # seconds per method, for CI
     revad bench --suite depth --budget 300 --out runs/depth
     revad bench --suite width --methods revad-jax-adjoint,pennylane-lightning-adjoint
+    revad bench --quick --methods revad-jax-adjoint --kernels jax   # the pure-JAX kernels
+    revad bench --replot --out runs/depth          # rewrite results.md and the plots
 
 Exit status: 0 when every case's energies agree, 1 when some disagree (the failures
 are printed and recorded in ``machine.json``), 2 for bad arguments.
@@ -18,8 +20,12 @@ import shlex
 import sys
 from pathlib import Path
 
+from ..diff.strategies import KERNELS
+from .environment import default_mem_limit_mb
 from .methods import METHODS
-from .runner import Settings, default_mem_limit_mb, make_suites, replot, run
+from .records import Status
+from .runner import replot, run
+from .settings import Settings, make_suites
 
 
 def _ints(text: str) -> list[int]:
@@ -67,6 +73,14 @@ def parser() -> argparse.ArgumentParser:
         default=1,
         help="threads for every library in every worker (default 1)",
     )
+    ap.add_argument(
+        "--kernels",
+        choices=KERNELS,
+        default="auto",
+        help="kernels of revad-jax-adjoint, as revad.Adjoint(kernels=...): native (C++ CPU "
+        "kernels), jax (pure JAX, the GPU path) or auto (native where they build; default). "
+        "revad-jax-adjoint-purejax is always jax",
+    )
     ap.add_argument("--seed", type=int, default=0, help="seed of the parameter vector")
     ap.add_argument("--depth-n", type=int, default=None, help="qubits of the depth sweep")
     ap.add_argument("--depth-layers", type=_ints, default=None, help="e.g. 10,100,1000,10000")
@@ -80,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = parser()
     args = ap.parse_args(argv)
     if args.replot:
@@ -114,12 +128,13 @@ def main(argv=None) -> int:
         seed=args.seed,
         threads=args.threads,
         mem_limit_mb=mem if mem is None or math.isfinite(mem) else None,
+        kernels=args.kernels,
         progress=not args.no_progress,
         command="revad bench " + shlex.join(argv_used),
         note=args.note,
     )
     records, failures = run(settings)
-    ok = sum(r.get("status") == "ok" for r in records)
+    ok = sum(r.status is Status.OK for r in records)
     print(
         f"{ok}/{len(records)} cases finished; results in {args.out}/results.json, "
         f"table in {args.out}/results.md"

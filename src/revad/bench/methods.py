@@ -1,7 +1,7 @@
 """The benchmarked methods: one ``prepare`` function per method.
 
-``prepare(problem)`` imports what the method needs (peers are optional: a missing package
-raises :class:`Unavailable`), builds the problem in the method's own terms, and returns
+``prepare(problem, kernels)`` imports what the method needs (peers are optional: a missing
+package raises :class:`Unavailable`), builds the problem in the method's own terms, and returns
 ``call() -> (energy, gradient)``: one energy and its full gradient, as a float and a
 float64 NumPy array, with any asynchronous work finished. The worker times ``call``.
 
@@ -9,9 +9,12 @@ How each peer is configured (each at its fastest documented setting, same proble
 
 - ``revad-jax-adjoint`` / ``revad-jax-tape`` / ``revad-numpy-adjoint``:
   ``revad.value_and_grad`` with complex128; the JAX entry points are jitted, so the
-  first call includes compilation. The adjoint runs revad's native CPU kernels
-  (``revad.kernels.native``) where they build; ``revad-jax-adjoint-purejax`` forces
-  the pure-JAX kernels (what a GPU runs) for comparison.
+  first call includes compilation. ``revad-jax-adjoint`` passes
+  ``method=revad.Adjoint(kernels=K)`` with ``K`` from ``revad bench --kernels``
+  (``"auto"``: revad's native CPU kernels where they build); ``revad-jax-adjoint-purejax``
+  is always ``revad.Adjoint(kernels="jax")``, the pure-JAX kernels (what a GPU runs), for
+  comparison. :meth:`Method.kernels` says which kernels a method runs (None: not revad's
+  JAX adjoint, no choice), and :func:`kernels_in_use` what revad actually ran.
 - ``pennylane-lightning-adjoint``: ``lightning.qubit``, ``diff_method="adjoint"``,
   autograd interface, ``qml.grad`` (whose ``forward`` is the energy of the same run);
   the Hamiltonian is one observable (a linear combination of Pauli words).
@@ -28,13 +31,12 @@ How each peer is configured (each at its fastest documented setting, same proble
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 
 import numpy as np
 
+from ..diff.strategies import check_kernels
 from .problem import (
     Problem,
     pennylane_apply,
@@ -54,18 +56,31 @@ class Unavailable(Exception):
 class Method:
     name: str
     description: str
-    prepare: Callable[[Problem], Call]
+    prepare: Callable[[Problem, str | None], Call]  # (problem, kernels) -> call
     packages: tuple[str, ...]
+    kernel_choice: bool = False  # ``revad bench --kernels`` applies (revad's JAX adjoint)
+    fixed_kernels: str | None = None  # the kernels this method always runs
+
+    def kernels(self, requested: str = "auto") -> str | None:
+        """The ``revad.Adjoint(kernels=…)`` this method runs under ``--kernels requested``;
+        None for a method without that choice (tape, NumPy, peers)."""
+        check_kernels(requested)
+        if self.fixed_kernels is not None:
+            return self.fixed_kernels
+        return requested if self.kernel_choice else None
 
 
-def versions(packages) -> dict[str, str | None]:
-    out = {}
-    for pkg in packages:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = None
-    return out
+def kernels_for(method: str, requested: str = "auto") -> str | None:
+    """:meth:`Method.kernels` by name; None for a method this version does not know."""
+    return METHODS[method].kernels(requested) if method in METHODS else None
+
+
+def kernels_in_use(kernels: str) -> str:
+    """What revad's JAX adjoint runs for ``kernels``: ``"native"``, or why pure JAX."""
+    import revad
+    from revad.api import kernels_in_use as in_use
+
+    return in_use(revad.Adjoint(kernels))
 
 
 def _require(module: str, extra: str):
@@ -83,19 +98,22 @@ def _require(module: str, extra: str):
 # revad.
 
 
-def _revad(backend: str, method: str, pure_jax: bool = False) -> Callable[[Problem], Call]:
-    def prepare(p: Problem) -> Call:
+def _revad(backend: str, method: str) -> Callable[[Problem, str | None], Call]:
+    def prepare(p: Problem, kernels: str | None = None) -> Call:
         import revad
 
         if backend == "jax":
             import jax  # noqa: F401  (import cost belongs to setup, not to the first call)
-
-            if pure_jax:
-                os.environ["REVAD_NATIVE"] = "0"  # this worker process only
+        strategy = revad.Tape() if method == "tape" else revad.Adjoint(kernels or "auto")
+        if kernels == "native":  # asked for explicitly: missing kernels mean "not here"
+            try:
+                kernels_in_use("native")
+            except revad.RevadError as exc:
+                raise Unavailable(str(exc)) from exc
 
         def call():
             energy, grad = revad.value_and_grad(
-                p.circuit, p.hamiltonian, p.theta, backend=backend, method=method
+                p.circuit, p.hamiltonian, p.theta, backend=backend, method=strategy
             )
             return float(energy), np.asarray(grad, np.float64)
 
@@ -104,7 +122,7 @@ def _revad(backend: str, method: str, pure_jax: bool = False) -> Callable[[Probl
     return prepare
 
 
-def _yao(p: Problem) -> Call:
+def _yao(p: Problem, kernels: str | None = None) -> Call:
     import revad
 
     def call():
@@ -120,7 +138,7 @@ def _yao(p: Problem) -> Call:
 # PennyLane.
 
 
-def _pennylane_lightning(p: Problem) -> Call:
+def _pennylane_lightning(p: Problem, kernels: str | None = None) -> Call:
     qml = _require("pennylane", "pennylane")
     _require("pennylane_lightning", "pennylane")
     from pennylane import numpy as pnp
@@ -143,7 +161,7 @@ def _pennylane_lightning(p: Problem) -> Call:
     return call
 
 
-def _pennylane_backprop(p: Problem) -> Call:
+def _pennylane_backprop(p: Problem, kernels: str | None = None) -> Call:
     qml = _require("pennylane", "pennylane")
     import jax
     import jax.numpy as jnp
@@ -171,7 +189,7 @@ def _pennylane_backprop(p: Problem) -> Call:
 # Qiskit.
 
 
-def _qiskit_reverse(p: Problem) -> Call:
+def _qiskit_reverse(p: Problem, kernels: str | None = None) -> Call:
     _require("qiskit", "qiskit")
     gradients = _require("qiskit_algorithms.gradients", "qiskit")
     from qiskit.primitives import StatevectorEstimator
@@ -201,15 +219,18 @@ METHODS: dict[str, Method] = {
         Method(
             "revad-jax-adjoint",
             "revad, JAX backend, reversible adjoint (custom backward, O(1) states), complex128;"
-            " native CPU kernels where they build",
+            " kernels from --kernels (auto: native CPU kernels where they build)",
             _revad("jax", "adjoint"),
             _REVAD_PKGS,
+            kernel_choice=True,
         ),
         Method(
             "revad-jax-adjoint-purejax",
-            "revad-jax-adjoint on the pure-JAX kernels (REVAD_NATIVE=0): the GPU code path",
-            _revad("jax", "adjoint", pure_jax=True),
+            "revad-jax-adjoint on the pure-JAX kernels (revad.Adjoint(kernels='jax')):"
+            " the GPU code path",
+            _revad("jax", "adjoint"),
             _REVAD_PKGS,
+            fixed_kernels="jax",
         ),
         Method(
             "revad-jax-tape",

@@ -7,14 +7,17 @@ had reached (memory plots), so a method that stopped early is visible, not missi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .methods import METHODS
+from .records import Record, Status
 
 _ORDER = list(METHODS)
 
 
-def _style(method: str, index: int) -> dict:
+def _style(method: str, index: int) -> dict[str, Any]:
     import matplotlib
 
     colors = matplotlib.colormaps["tab10"].colors
@@ -26,43 +29,46 @@ def _style(method: str, index: int) -> dict:
     }
 
 
-def _plot(records, suite, x_key, y_key, ylabel, title, path, info, logx, killed_y) -> Path | None:
+def _plot(records: list[Record], suite: str, x_key: str, y_key: str, ylabel: str, title: str,
+          path: Path, info: dict[str, Any], logx: bool,
+          killed_y: Callable[[Record], float | None]) -> Path | None:  # fmt: skip
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    recs = [r for r in records if suite in r.get("suites", [])]
+    recs = [r for r in records if suite in r.suites]
     if not recs:
         return None
     methods = []
     for r in recs:
-        if r["method"] not in methods:
-            methods.append(r["method"])
+        if r.method not in methods:
+            methods.append(r.method)
     fig, ax = plt.subplots(figsize=(7.5, 5))
     drawn = killed_any = False
     stacked: dict = {}  # x -> killed markers already drawn there (offset them, no overlap)
     for i, method in enumerate(methods):
         style = _style(method, i)
-        mine = sorted((r for r in recs if r["method"] == method), key=lambda r: r[x_key])
-        ok = [r for r in mine if r.get("status") == "ok" and r.get(y_key) is not None]
+        mine = sorted((r for r in recs if r.method == method), key=lambda r: getattr(r, x_key))
+        ok = [r for r in mine if r.status is Status.OK and getattr(r, y_key) is not None]
         if ok:
-            ax.plot([r[x_key] for r in ok], [r[y_key] for r in ok], label=method, **style)
+            xs, ys = [getattr(r, x_key) for r in ok], [getattr(r, y_key) for r in ok]
+            ax.plot(xs, ys, label=method, **style)
             drawn = True
         named = False
         for r in mine:
-            y = killed_y(r)
-            if y is not None and r.get("status") in ("timeout", "oom"):
-                k = stacked[r[x_key]] = stacked.get(r[x_key], -1) + 1
+            y, x = killed_y(r), getattr(r, x_key)
+            if y is not None and r.status.stopped:
+                k = stacked[x] = stacked.get(x, -1) + 1
                 y = y * 1.25**k
                 legend = method if not ok and not named else None  # only killed: name it here
                 named = named or legend is not None
-                ax.plot([r[x_key]], [y], marker="x", markersize=11, mew=2.5, label=legend,
+                ax.plot([x], [y], marker="x", markersize=11, mew=2.5, label=legend,
                         color=style["color"], linestyle="none")  # fmt: skip
-                label = r["status"]
-                if r.get("mem_request_mb") and killed_y is not None and y_key == "peak_mb":
+                label = r.status.value
+                if r.mem_request_mb and killed_y is not None and y_key == "peak_mb":
                     label += f" (needs > {y / 1024:.0f} GB)"
-                ax.annotate(label, (r[x_key], y), textcoords="offset points",
+                ax.annotate(label, (x, y), textcoords="offset points",
                             xytext=(4, 4), fontsize=7, color=style["color"])  # fmt: skip
                 drawn = killed_any = True
     if not drawn:
@@ -71,7 +77,7 @@ def _plot(records, suite, x_key, y_key, ylabel, title, path, info, logx, killed_
     if logx:
         ax.set_xscale("log")
         ax.minorticks_off()
-    xs = sorted({r[x_key] for r in recs})
+    xs = sorted({getattr(r, x_key) for r in recs})
     ax.set_xticks(xs)
     ax.set_xticklabels([f"{x:,}" for x in xs])
     ax.set_yscale("log")
@@ -91,20 +97,20 @@ def _plot(records, suite, x_key, y_key, ylabel, title, path, info, logx, killed_
     return path
 
 
-def make_plots(records: list[dict], info: dict, out: Path) -> list[Path]:
+def make_plots(records: list[Record], info: dict[str, Any], out: Path) -> list[Path]:
     """Write the plots for whatever suites the records cover; return their paths."""
     budget = info.get("budget_s")
 
-    def at_budget(r):
-        return budget if r.get("status") == "timeout" else None
+    def at_budget(r: Record) -> float | None:
+        return budget if r.status is Status.TIMEOUT else None
 
-    def at_memory(r):  # a lower bound: what it had, plus any allocation that failed
-        if r.get("status") != "oom":
+    def at_memory(r: Record) -> float | None:  # a lower bound: what it had, plus a failed request
+        if r.status is not Status.OOM:
             return None
-        return (r.get("peak_mb") or 0.0) + (r.get("mem_request_mb") or 0.0) or None
+        return (r.peak_mb or 0.0) + (r.mem_request_mb or 0.0) or None
 
-    def fixed(suite, key):
-        vals = sorted({r[key] for r in records if suite in r.get("suites", [])})
+    def fixed(suite: str, key: str) -> str:
+        vals = sorted({getattr(r, key) for r in records if suite in r.suites})
         return ", ".join(map(str, vals))
 
     dn, wl = fixed("depth", "n"), fixed("width", "layers")

@@ -6,18 +6,29 @@ gates, this Hamiltonian and these parameters; the converters below translate rev
 ``c.ops`` gate for gate. Qubit labels: revad qubit ``q`` is Qiskit qubit ``q`` (same bit
 order) and PennyLane wire ``q`` (PennyLane orders bits the other way round, but circuit
 and Hamiltonian carry the same labels, so the energy and the gradient are unchanged).
+
+These exports live here because :mod:`revad.interop` converts the other way only
+(``from_qiskit``, ``from_pennylane``, …; ``to_qasm`` binds the angles, and the Qiskit
+gradient needs free parameters). Both sides take the gate names from one table,
+:func:`revad.ir.gates.peer_names`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..ir.ansatz import variational_circuit
 from ..ir.circuit import Circuit
 from ..ir.gates import GATES, peer_names
 from ..ir.hamiltonian import Hamiltonian, heisenberg
+
+if TYPE_CHECKING:
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+    from qiskit.quantum_info import SparsePauliOp
 
 
 def parameters(n_params: int, seed: int) -> np.ndarray:
@@ -39,7 +50,7 @@ class Problem:
     hamiltonian: Hamiltonian = field(init=False)
     theta: np.ndarray = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.circuit = variational_circuit(self.n, self.layers)
         self.hamiltonian = heisenberg(self.n, periodic=True)
         self.theta = parameters(self.circuit.n_params, self.seed)
@@ -52,7 +63,7 @@ class Problem:
     def n_gates(self) -> int:
         return len(self.circuit.ops)
 
-    def grad_checksum(self, grad) -> float:
+    def grad_checksum(self, grad: ArrayLike) -> float:
         return float(np.dot(grad_weights(self.n_params, self.seed), np.asarray(grad, float)))
 
 
@@ -65,7 +76,7 @@ _PL_NAMES = peer_names("pennylane")
 _QISKIT_NAMES = peer_names("qiskit")
 
 
-def pennylane_apply(circuit: Circuit, theta) -> None:
+def pennylane_apply(circuit: Circuit, theta: Any) -> None:
     """Queue ``circuit`` as PennyLane operations (inside a QNode); ``theta`` may be traced."""
     import pennylane as qml
 
@@ -79,7 +90,7 @@ def pennylane_apply(circuit: Circuit, theta) -> None:
             gate(angle, wires=wires)
 
 
-def pennylane_hamiltonian(h: Hamiltonian):
+def pennylane_hamiltonian(h: Hamiltonian) -> Any:
     """``h`` as ONE PennyLane observable (a linear combination of Pauli words)."""
     import pennylane as qml
 
@@ -95,7 +106,7 @@ def pennylane_hamiltonian(h: Hamiltonian):
 # Qiskit.
 
 
-def qiskit_circuit(circuit: Circuit):
+def qiskit_circuit(circuit: Circuit) -> tuple[QuantumCircuit, ParameterVector]:
     """(QuantumCircuit, ParameterVector): revad qubit q is Qiskit qubit q (both little-endian)."""
     from qiskit.circuit import ParameterVector, QuantumCircuit
 
@@ -111,7 +122,7 @@ def qiskit_circuit(circuit: Circuit):
     return qc, p
 
 
-def qiskit_observable(h: Hamiltonian):
+def qiskit_observable(h: Hamiltonian) -> SparsePauliOp:
     """``h`` as one ``SparsePauliOp`` (qubit q = Qiskit qubit q)."""
     from qiskit.quantum_info import SparsePauliOp
 

@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from ..io.atomic import atomic_write_text
+from .records import Record, Status
 
 SUITE_AXES = {"depth": ("layers", "n"), "width": ("n", "layers")}
 
 
-def _methods(records: list[dict]) -> list[str]:
+def _methods(records: list[Record]) -> list[str]:
     seen: list[str] = []
     for r in records:
-        if r["method"] not in seen:
-            seen.append(r["method"])
+        if r.method not in seen:
+            seen.append(r.method)
     return seen
 
 
-def _short_status(r: dict) -> str:
-    st = r.get("status") or "?"
-    kind = st.split(":", 1)[0]
-    return {"skipped": "skipped", "unavailable": "n/a", "error": "error"}.get(kind, kind)
+def _short_status(r: Record) -> str:
+    return "n/a" if r.status is Status.UNAVAILABLE else r.status.value
 
 
-def _cell(r: dict | None, field: str, fmt) -> str:
+def _cell(r: Record | None, field: str, fmt: Callable[[Any], str]) -> str:
     if r is None:
         return ""
-    value = r.get(field)
-    if r.get("status") == "ok" and value is not None:
+    value = getattr(r, field)
+    if r.status is Status.OK and value is not None:
         return fmt(value)
-    killed = r.get("status") in ("timeout", "oom")
-    if killed and value is not None and field in ("time_first", "peak_mb"):  # before the kill
-        return f"{fmt(value)} ({_short_status(r)})"
+    if r.status.stopped and value is not None and field in ("time_first", "peak_mb"):
+        return f"{fmt(value)} ({_short_status(r)})"  # measured before the kill
     return _short_status(r)
 
 
@@ -43,15 +45,16 @@ def _seconds(x: float) -> str:
     return f"{x * 1e6:.3g} µs"
 
 
-def _pivot(records, suite, field, fmt, methods) -> list[str]:
+def _pivot(records: list[Record], suite: str, field: str, fmt: Callable[[Any], str],
+           methods: list[str]) -> list[str]:  # fmt: skip
     row_key, fixed_key = SUITE_AXES[suite]
-    rows = sorted({(r[row_key], r.get("n_params")) for r in records if suite in r["suites"]},
+    rows = sorted({(getattr(r, row_key), r.n_params) for r in records if suite in r.suites},
                   key=lambda t: t[0])  # fmt: skip
-    by = {(r["method"], r[row_key]): r for r in records if suite in r["suites"]}
+    by = {(r.method, getattr(r, row_key)): r for r in records if suite in r.suites}
     params = {}
     for r in records:
-        if suite in r["suites"] and r.get("n_params"):
-            params[r[row_key]] = r["n_params"]
+        if suite in r.suites and r.n_params:
+            params[getattr(r, row_key)] = r.n_params
     head = [row_key, "params", *methods]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for value in sorted({v for v, _ in rows}):
@@ -61,7 +64,7 @@ def _pivot(records, suite, field, fmt, methods) -> list[str]:
     return lines
 
 
-def table_markdown(records: list[dict], info: dict) -> str:
+def table_markdown(records: list[Record], info: dict[str, Any]) -> str:
     methods = _methods(records)
     m = info.get("machine", {})
     v = info.get("versions", {})
@@ -76,6 +79,7 @@ def table_markdown(records: list[dict], info: dict) -> str:
         f"- budget per case: {info.get('budget_s')} s; memory limit: "
         f"{info.get('mem_limit_mb')} MB; timed repeats: {info.get('repeats')}; "
         f"seed: {info.get('seed')}",
+        *([f"- kernels of revad-jax-adjoint: {info['kernels']}"] if "kernels" in info else []),
         f"- versions: {vers}",
         f"- command: `{info.get('command')}`",
         f"- revad: {info.get('revad_path')} (git {info.get('git')})"
@@ -88,11 +92,11 @@ def table_markdown(records: list[dict], info: dict) -> str:
         "",
     ]
     for suite in ("depth", "width"):
-        recs = [r for r in records if suite in r.get("suites", [])]
+        recs = [r for r in records if suite in r.suites]
         if not recs:
             continue
         row_key, fixed_key = SUITE_AXES[suite]
-        fixed = sorted({r[fixed_key] for r in recs})
+        fixed = sorted({getattr(r, fixed_key) for r in recs})
         title = "Depth sweep" if suite == "depth" else "Width sweep"
         out += [f"## {title} ({fixed_key} = {', '.join(map(str, fixed))})", ""]
         out += ["### Time per gradient", ""]
@@ -104,11 +108,11 @@ def table_markdown(records: list[dict], info: dict) -> str:
 
     out += ["## Energy check", ""]
     failures = info.get("failures") or []
-    with_e = [r for r in records if isinstance(r.get("energy"), (int, float))]
+    with_e = [r for r in records if isinstance(r.energy, (int, float))]
     if failures:
         out += ["**FAILED**:", ""] + [f"- {f}" for f in failures] + [""]
     elif with_e:
-        worst = max(abs(r.get("energy_dev") or 0.0) for r in with_e)
+        worst = max(abs(r.energy_dev or 0.0) for r in with_e)
         out += [
             f"All energies of a case agree within {info.get('energy_tol')} "
             f"(largest deviation from a case's median: {worst:.1e}); gradient checksums "
@@ -116,24 +120,25 @@ def table_markdown(records: list[dict], info: dict) -> str:
             "",
         ]
     out += ["## Energies", ""]
-    cases = sorted({(r["n"], r["layers"]) for r in with_e})
+    cases = sorted({(r.n, r.layers) for r in with_e})
     for n, layers in cases:
-        es = {r["method"]: r["energy"] for r in with_e if (r["n"], r["layers"]) == (n, layers)}
+        es = {r.method: r.energy for r in with_e if (r.n, r.layers) == (n, layers)}
         listing = ", ".join(f"{k} {e:.12f}" for k, e in es.items())
         out.append(f"- n={n}, layers={layers}: {listing}")
     out.append("")
-    other = [r for r in records if r.get("status") != "ok"]
+    other = [r for r in records if r.status is not Status.OK]
     if other:
         out += ["## Cases that did not finish", ""]
         for r in other:
-            note = f" — {r['note']}" if r.get("note") else ""
-            if r.get("mem_request_mb"):
-                note += f" (a failed request for {r['mem_request_mb']:.0f} MB)"
-            out.append(f"- {r['method']} n={r['n']} layers={r['layers']}: {r['status']}{note}")
+            shown = r.label != r.status.value  # the reason is part of the label ("error: …")
+            note = f" — {r.reason}" if r.reason and not shown else ""
+            if r.mem_request_mb:
+                note += f" (a failed request for {r.mem_request_mb:.0f} MB)"
+            out.append(f"- {r.method} n={r.n} layers={r.layers}: {r.label}{note}")
         out.append("")
     return "\n".join(out)
 
 
-def write_table(records: list[dict], info: dict, path: Path) -> Path:
-    path.write_text(table_markdown(records, info))
+def write_table(records: list[Record], info: dict[str, Any], path: Path) -> Path:
+    atomic_write_text(path, table_markdown(records, info))
     return path
