@@ -548,21 +548,6 @@ def test_find_julia_installed_by_juliapkg(no_julia):
     assert yao_backend.find_julia() == (str(exe), "")
 
 
-def test_find_julia_from_juliapkg_meta(no_julia):
-    exe = _fake_julia(no_julia / "elsewhere" / "bin")
-    meta = no_julia / "julia_env" / "pyjuliapkg" / "meta.json"
-    meta.parent.mkdir(parents=True)
-    meta.write_text(json.dumps({"executable": str(exe)}))
-    assert yao_backend.find_julia() == (str(exe), "")
-
-
-def test_find_julia_juliaup(no_julia):
-    (no_julia / "juliaup_depot" / "juliaup").mkdir(parents=True)
-    (no_julia / "juliaup_depot" / "juliaup" / "juliaup.json").write_text("{}")
-    where, _ = yao_backend.find_julia()
-    assert where is not None
-
-
 def test_bad_device(no_julia, monkeypatch):
     monkeypatch.setenv(yao_backend.DEVICE_ENV, "tpu")
     c = revad.Circuit(1)

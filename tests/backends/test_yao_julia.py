@@ -1,10 +1,12 @@
 """Cross-backend agreement through real Yao.jl: statevectors, energies and gradients of the
 Yao backend against the NumPy and JAX backends, to 1e-10 (complex128).
 
-Marked ``julia``; the whole module is skipped, with the reason, where no Julia runtime can
-be found (``revad.backends.yao_backend.find_julia``) and ``REVAD_YAO_ALLOW_DOWNLOAD`` is not
-set. Where Julia exists but Yao cannot be loaded, the tests fail rather than skip: the Yao
-path only counts as verified when this module ran and passed.
+Marked ``julia``; the whole module is skipped, with the reason, where juliacall is not
+installed, or where juliapkg has no Julia (``revad.backends.julia_runtime.find_julia``) and
+``REVAD_YAO_ALLOW_DOWNLOAD`` is not set. Where Julia exists but Julia, Yao or RevadYao
+cannot be started, the tests fail rather than skip: the Yao path only counts as verified
+when this module ran and passed. (The Python side, up to the call into Julia, is tested
+without Julia in ``test_julia_runtime.py`` and ``test_yao_encoding.py``.)
 
 The first run on a machine installs and precompiles Yao.jl (minutes); see docs/yao.md.
 """
@@ -12,13 +14,12 @@ The first run on a machine installs and precompiles Yao.jl (minutes); see docs/y
 from __future__ import annotations
 
 import importlib.util
-import os
 
 import numpy as np
 import pytest
 
 import revad
-from revad.backends import yao_backend
+from revad.backends import julia_runtime, yao_backend
 from revad.backends.yao_encoding import encode_circuit
 from revad.ir.gates import GATES
 from tests.reference import mixed_circuit
@@ -27,11 +28,11 @@ pytestmark = pytest.mark.julia
 
 if importlib.util.find_spec("juliacall") is None:
     pytest.skip("juliacall is not installed (pip install 'revad[yao]')", allow_module_level=True)
-_WHERE, _REASON = yao_backend.find_julia()
-if _WHERE is None and os.environ.get(yao_backend.ALLOW_DOWNLOAD_ENV, "") in ("", "0"):
+_WHERE, _REASON = julia_runtime.find_julia()
+if _WHERE is None and not julia_runtime.download_allowed():
     pytest.skip(
         f"no Julia runtime: {_REASON}; install Julia >= 1.10 or set "
-        f"{yao_backend.ALLOW_DOWNLOAD_ENV}=1 (see docs/yao.md)",
+        f"{julia_runtime.ALLOW_DOWNLOAD_ENV}=1 (see docs/yao.md)",
         allow_module_level=True,
     )
 
@@ -47,7 +48,8 @@ def yao():
 
 @pytest.fixture(scope="module")
 def bridge(yao):
-    jl = yao_backend._state["bridge"]
+    """The juliacall module RevadYao was loaded in, with Yao imported."""
+    jl = julia_runtime.load_revad_yao()
     jl.seval("import Yao")
     return jl
 
