@@ -21,15 +21,20 @@ compiled program equals the circuit exactly.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..ir.circuit import Circuit, CircuitKey
+from ..ir.circuit import Circuit, CircuitKey, Op
 from ..ir.gates import GATES, GateDef
 
 BLOCK, GATE, PERM, NOOP = 0, 1, 2, 3  # NOOP: padding, does nothing
 BLOCK_SIZE = 4
+
+Entry = tuple[int, int, float | None]  # one gate of a step: (kind, slot, fixed angle)
+Step = tuple[int, int, int, list[Entry], int]  # (step type, a, b, gates, permutation index)
+Network = tuple[tuple[str, tuple[int, ...]], ...]  # CNOT/SWAP gates: (name, qubits)
 
 
 def _linear_map(gate: GateDef) -> tuple[int, int] | None:
@@ -38,7 +43,7 @@ def _linear_map(gate: GateDef) -> tuple[int, int] | None:
     indices ``2·bit_a + bit_b``; None for any other gate."""
     if gate.n_qubits != 2 or gate.parametric or gate.structure != "permutation":
         return None
-    u = gate.matrix()
+    u = gate.matrix(0.0)  # a fixed gate: θ is ignored
     image = np.argmax(np.abs(u), axis=0)  # column k holds U|k⟩
     if not np.allclose(u[image, np.arange(4)], 1) or image[0] != 0:
         return None
@@ -89,7 +94,7 @@ def source_columns(rows: np.ndarray, n: int) -> np.ndarray:
     )
 
 
-def _gf2_matrix(gates: list[tuple[str, tuple[int, ...]]], n: int) -> np.ndarray:
+def _gf2_matrix(gates: Sequence[tuple[str, tuple[int, ...]]], n: int) -> np.ndarray:
     """Rows (as bit masks) of M with M j = index after the CNOT/SWAP network."""
     rows = [1 << i for i in range(n)]  # row i: which input bits XOR into output bit i
     for name, (a, b) in gates:
@@ -124,15 +129,15 @@ class _Builder:
 
     def __init__(self, n: int, n_params: int, kind_of: dict[str, int]):
         self.n, self.n_params, self.kind_of = n, n_params, kind_of
-        self.blocks: dict[int, list] = {}  # qubit -> [(kind, slot, angle), ...]
+        self.blocks: dict[int, list[Entry]] = {}  # qubit -> [(kind, slot, angle), ...]
         self.after_net: set[int] = set()  # qubits whose open block follows the network
-        self.net: list = []  # open CNOT/SWAP network
+        self.net: list[tuple[str, tuple[int, ...]]] = []  # open CNOT/SWAP network
         self.net_qubits: set[int] = set()
-        self.steps: list = []
+        self.steps: list[Step] = []
         self.perms: list[tuple[np.ndarray, np.ndarray]] = []  # (M⁻¹ rows, M rows)
-        self.perm_index: dict[tuple, int] = {}
+        self.perm_index: dict[Network, int] = {}
 
-    def gate(self, op) -> None:
+    def gate(self, op: Op) -> None:
         entry = (self.kind_of[op.name], self.n_params if op.param is None else op.param, op.angle)
         if len(op.qubits) == 1:
             q = op.qubits[0]
@@ -227,10 +232,18 @@ def pad_program(program: Program, multiple: int, n_params: int) -> Program:
     pad = -len(program.step_type) % multiple
     if not pad:
         return program
-    fill = {"step_type": NOOP, "slot": n_params}
-    padded = {}
-    for name in PER_STEP:
-        arr = getattr(program, name)
-        extra = np.full((pad,) + arr.shape[1:], fill.get(name, 0), dtype=arr.dtype)
-        padded[name] = np.concatenate([arr, extra])
-    return dataclasses.replace(program, **padded)
+
+    def padded(arr: np.ndarray, fill: int = 0) -> np.ndarray:
+        extra = np.full((pad,) + arr.shape[1:], fill, dtype=arr.dtype)
+        return np.concatenate([arr, extra])
+
+    return dataclasses.replace(  # the fields of PER_STEP
+        program,
+        step_type=padded(program.step_type, NOOP),
+        a=padded(program.a),
+        b=padded(program.b),
+        kind=padded(program.kind),
+        slot=padded(program.slot, n_params),
+        angle=padded(program.angle),
+        perm=padded(program.perm),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import jax
 import numpy as np
@@ -36,17 +36,21 @@ class PauliArrays(NamedTuple):
     weight: np.ndarray
 
 
-class ContentCache:
+T = TypeVar("T")
+
+
+class ContentCache(Generic[T]):
     """The last few compiled programs, keyed on circuit content (:meth:`Circuit.key`).
 
     Lookups compare keys by equality, newest first, instead of hashing them: a circuit
     evaluated again shares its Op objects with the cached key, so the comparison is a
     pointer scan (~10 ms at 300,000 gates, where hashing them costs ~30 ms)."""
 
-    def __init__(self, build: Callable[[CircuitKey], object], size: int = 8):
-        self.build, self.size, self.entries = build, size, []
+    def __init__(self, build: Callable[[CircuitKey], T], size: int = 8):
+        self.build, self.size = build, size
+        self.entries: list[tuple[CircuitKey, T]] = []  # newest first
 
-    def __call__(self, key: CircuitKey):
+    def __call__(self, key: CircuitKey) -> T:
         for i, (cached, value) in enumerate(self.entries):
             if cached == key:
                 self.entries.insert(0, self.entries.pop(i))

@@ -11,22 +11,30 @@ partner index flips.
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TypeVar
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+import numpy.typing as npt
 
-from ..ir.gates import GATES, GateDef
+from ..ir.gates import GATES, GateDef, Matrix
+
+Angles = TypeVar("Angles", jax.Array, npt.NDArray[np.float64])
+Table = npt.NDArray[np.complex128]
 
 
-def angle_basis(theta, axis=0):
+def angle_basis(theta: Angles, axis: int = 0) -> Angles:
     """(1, cos θ/2, sin θ/2, cos θ, sin θ), the last two by double-angle formulas (two
-    transcendentals per angle instead of four)."""
-    xp = jnp if isinstance(theta, jax.Array) else np
+    transcendentals per angle instead of four). NumPy in, NumPy out; JAX in, JAX out."""
+    xp: ModuleType = jnp if isinstance(theta, jax.Array) else np
     c, s = xp.cos(theta / 2), xp.sin(theta / 2)
-    return xp.stack([xp.ones_like(theta), c, s, c * c - s * s, 2 * s * c], axis=axis)
+    basis: Angles = xp.stack([xp.ones_like(theta), c, s, c * c - s * s, 2 * s * c], axis=axis)
+    return basis
 
 
-def _local4(gate: GateDef, m: np.ndarray) -> np.ndarray:
+def _local4(gate: GateDef, m: Matrix) -> Matrix:
     """Embed a 1-qubit matrix at local indices {0, 3} (a = b = q, so k = 3·bit)."""
     if gate.n_qubits == 2:
         return m
@@ -44,7 +52,7 @@ def _flip_kind(mats: list[np.ndarray]) -> int:
     raise AssertionError(f"gate matrix does not have the single-partner form: {support}")
 
 
-def _fit(values: np.ndarray, samples: np.ndarray) -> np.ndarray:
+def _fit(values: Table, samples: npt.NDArray[np.float64]) -> Table:
     """Coefficients of ``values(θ)`` in the angle basis, by exact discrete Fourier sums.
 
     With φ = θ/2 on 8 equispaced points of [0, 2π) the basis (1, cos φ, sin φ, cos 2φ,
@@ -52,21 +60,25 @@ def _fit(values: np.ndarray, samples: np.ndarray) -> np.ndarray:
     """
     basis = angle_basis(samples)  # (5, samples)
     norms = np.array([1, 0.5, 0.5, 0.5, 0.5]) * len(samples)
-    coef = basis @ values / norms[:, None]
+    coef: Table = basis @ values / norms[:, None]
     coef[np.abs(coef) < 1e-15] = 0
     return coef
 
 
-_IDENTITY = GateDef("identity", 1, lambda theta=0.0: np.eye(2, dtype=complex), structure="diagonal")
+def _identity(theta: float = 0.0) -> Matrix:
+    return np.eye(2, dtype=complex)
+
+
+_IDENTITY = GateDef("identity", 1, _identity, structure="diagonal")
 _TABLE_GATES = {**GATES, "identity": _IDENTITY}
 
 
-def _build_tables():
+def _build_tables() -> tuple[Table, Table, Table, Table, npt.NDArray[np.int64]]:
     samples = 4 * np.pi * np.arange(8) / 8
     ta, tb, ga, gb, kfs = [], [], [], [], []
     for gate in _TABLE_GATES.values():
         mats = [_local4(gate, gate.matrix(t)) for t in samples]
-        gen = _local4(gate, gate.generator) if gate.parametric else np.zeros((4, 4))
+        gen = _local4(gate, gate.generator) if gate.generator is not None else np.zeros((4, 4))
         kf = _flip_kind(mats + [gen])
         partner = np.arange(4) ^ kf
         has_partner = kf != 0  # diagonal gates: B = 0 (j ^ 0 = j is no partner)

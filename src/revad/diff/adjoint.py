@@ -19,11 +19,13 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
+from jax.typing import ArrayLike
 
 from ..compile.fusion import BLOCK, Program
 from ..compile.program import PauliArrays
-from ..kernels.protocol import Kernels
+from ..kernels.protocol import Kernels, States
 from ..kernels.steps import (
     StepArrays,
     backward_steps,
@@ -38,25 +40,31 @@ def forward(theta: jax.Array, program: Program, kernels: Kernels) -> jax.Array:
     """ψ = U(θ)|0…0⟩: a scan over chunks of steps; each chunk's kernel data is built, then run."""
     cdtype = complex_dtype(theta.dtype)
 
-    def chunk(states, arrays: StepArrays):
+    def chunk(states: States, arrays: StepArrays) -> tuple[States, None]:
         return kernels.forward(states, forward_steps(theta, arrays, cdtype), program), None
 
     states = kernels.start(zero_state(program.n_qubits, cdtype))
     return lax.scan(chunk, states, chunks(program))[0][0]
 
 
-def _readout(arrays: StepArrays, q, r, g, rdtype):
+def _readout(
+    arrays: StepArrays, q: jax.Array, r: jax.Array, g: jax.Array, rdtype: np.dtype
+) -> jax.Array:
     """Per-step, per-block-gate gradients (S, K): ``Im Tr(Q_i R)`` for blocks, g for gates."""
     block_grads = jnp.sum(q * jnp.swapaxes(r, -1, -2)[:, None], axis=(-2, -1)).imag.astype(rdtype)
     gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g.astype(rdtype))
     return jnp.where((arrays.step_type == BLOCK)[:, None], block_grads, gate_grads)
 
 
-def sweep(theta, program: Program, psi, lam, kernels: Kernels):
+def sweep(
+    theta: jax.Array, program: Program, psi: jax.Array, lam: jax.Array, kernels: Kernels
+) -> tuple[jax.Array, jax.Array]:
     """The reverse sweep from the final ψ and λ = Hψ: (∂E/∂θ, recovered initial state)."""
     cdtype, n_params = psi.dtype, theta.shape[0]
 
-    def chunk(carry, arrays: StepArrays):
+    def chunk(
+        carry: tuple[States, jax.Array], arrays: StepArrays
+    ) -> tuple[tuple[States, jax.Array], None]:
         states, grad = carry
         steps, q = backward_steps(theta, arrays, cdtype)
         states, r, g = kernels.backward(states, steps, program, n_params)
@@ -74,7 +82,9 @@ def drift(psi0: jax.Array) -> jax.Array:
 
 
 @partial(jax.custom_vjp, nondiff_argnums=(4,))
-def energy(theta, probe, program: Program, ham: PauliArrays, kernels: Kernels):
+def energy(
+    theta: jax.Array, probe: ArrayLike, program: Program, ham: PauliArrays, kernels: Kernels
+) -> jax.Array:
     """E(θ) = ⟨ψ(θ)|H|ψ(θ)⟩, differentiated by the sweep.
 
     ``probe`` is a scalar the energy does not depend on: its cotangent carries the
@@ -84,13 +94,20 @@ def energy(theta, probe, program: Program, ham: PauliArrays, kernels: Kernels):
     return kernels.pauli_sum(forward(theta, program, kernels), ham)[1]
 
 
-def _energy_fwd(theta, probe, program, ham, kernels):
+Residuals = tuple[jax.Array, Program, jax.Array, jax.Array]  # θ, program, ψ, λ = Hψ
+
+
+def _energy_fwd(
+    theta: jax.Array, probe: ArrayLike, program: Program, ham: PauliArrays, kernels: Kernels
+) -> tuple[jax.Array, Residuals]:
     psi = forward(theta, program, kernels)
     lam, e = kernels.pauli_sum(psi, ham)
     return e, (theta, program, psi, lam)
 
 
-def _energy_bwd(kernels, residuals, cotangent):
+def _energy_bwd(
+    kernels: Kernels, residuals: Residuals, cotangent: jax.Array
+) -> tuple[jax.Array, jax.Array, None, None]:
     theta, program, psi, lam = residuals
     grad, psi0 = sweep(theta, program, psi, lam, kernels)
     return cotangent * grad, drift(psi0).astype(theta.dtype), None, None

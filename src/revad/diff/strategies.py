@@ -48,16 +48,16 @@ class Tape:
 
 
 Strategy = Adjoint | Tape
-METHODS = {"adjoint": Adjoint, "tape": Tape}
+METHODS: dict[str, type[Strategy]] = {"adjoint": Adjoint, "tape": Tape}
 
 
-def check_kernels(kernels) -> str:
+def check_kernels(kernels: str) -> str:
     if not isinstance(kernels, str) or kernels not in KERNELS:
         raise RevadError(f"unknown kernels {kernels!r}; choose one of {', '.join(KERNELS)}")
     return kernels
 
 
-def as_strategy(method) -> Strategy:
+def as_strategy(method: str | Strategy) -> Strategy:
     """``"adjoint"``/``"tape"`` or an :class:`Adjoint`/:class:`Tape` object, else a clear error."""
     if isinstance(method, (Adjoint, Tape)):
         return method

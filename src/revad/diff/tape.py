@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import jax
 from jax import lax
+from jax.typing import ArrayLike
 
 from ..compile.program import Ops, PauliArrays
 from ..kernels.purejax import PureJax, apply
 from ..kernels.steps import coefficients, complex_dtype, flip, zero_state
+
+Gate = tuple[ArrayLike, ArrayLike, jax.Array, jax.Array, jax.Array]  # a, b, m, A, B
 
 
 def forward(theta: jax.Array, ops: Ops, n: int) -> jax.Array:
     """ψ = U(θ)|0…0⟩, one scan step per gate."""
     cdtype = complex_dtype(theta.dtype)
 
-    def step(psi, gate):
+    def step(psi: jax.Array, gate: Gate) -> tuple[jax.Array, None]:
         return apply(psi, *gate), None
 
     coef_a, coef_b = coefficients(theta, ops.kind, ops.slot, ops.angle, cdtype)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from ..errors import RevadError
 from ..limits import check_gate_count
 from .circuit import Circuit, _check_int
@@ -14,7 +16,13 @@ def _cnot_ring(c: Circuit) -> None:
         c.cnot(i, (i + 1) % n)
 
 
-def _start(name: str, n: int, nlayer: int, prepare, gates_per_layer) -> Circuit:
+def _start(
+    name: str,
+    n: int,
+    nlayer: int,
+    prepare: Iterable[int],
+    gates_per_layer: Callable[[int], int],
+) -> Circuit:
     """A checked empty ansatz that first flips the qubits in ``prepare`` (e.g. Hartree-Fock).
     ``gates_per_layer(n)`` sizes it, so an absurd size is refused before building."""
     n = _check_int(n, "n")
@@ -28,7 +36,7 @@ def _start(name: str, n: int, nlayer: int, prepare, gates_per_layer) -> Circuit:
     return c
 
 
-def variational_circuit(n: int, nlayer: int, prepare=()) -> Circuit:
+def variational_circuit(n: int, nlayer: int, prepare: Iterable[int] = ()) -> Circuit:
     """Yao's ``EasyBuild.variational_circuit(n, nlayer)``, gate for gate.
 
     For ``i in 0..nlayer``: if ``i > 0`` a CNOT ring on pairs ``(i, i+1 mod n)``; then a
@@ -41,6 +49,7 @@ def variational_circuit(n: int, nlayer: int, prepare=()) -> Circuit:
     for i in range(nlayer + 1):
         if i > 0:
             _cnot_ring(c)
+        rots: tuple[str, ...]
         if nlayer == 0:
             rots = ("rx",)
         elif i == 0:
@@ -55,7 +64,7 @@ def variational_circuit(n: int, nlayer: int, prepare=()) -> Circuit:
     return c
 
 
-def hardware_efficient(n: int, nlayer: int, prepare=()) -> Circuit:
+def hardware_efficient(n: int, nlayer: int, prepare: Iterable[int] = ()) -> Circuit:
     """Ry·Rz on every qubit, then ``nlayer`` times (CNOT chain 0→1→…→n-1, Ry·Rz layer).
 
     ``2n(nlayer+1)`` parameters; linear (not ring) entanglement, as on hardware.

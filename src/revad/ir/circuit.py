@@ -32,10 +32,14 @@ class Op(NamedTuple):
     angle: float | None = None
 
 
-def _check_int(value, what: str) -> int:
+def _check_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise RevadError(f"{what} must be an integer, got {value!r}")
     return int(value)
+
+
+Qubits = int | tuple[int, ...] | list[int]
+"""The qubits of :meth:`Circuit.add`: one qubit, or a tuple or list of them."""
 
 
 class CircuitKey(NamedTuple):
@@ -86,10 +90,10 @@ class Circuit:
         Compiled programs are cached under it."""
         return CircuitKey(self._n_qubits, self._n_params, tuple(self._ops))
 
-    def __eq__(self, other) -> bool:
+    # Defining __eq__ without __hash__ makes circuits unhashable (Python sets __hash__ to
+    # None): they are mutable, so hash circuit.key() instead.
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Circuit) and self.key() == other.key()
-
-    __hash__ = None  # mutable: hash circuit.key() instead
 
     def __copy__(self) -> Circuit:
         new = Circuit(self._n_qubits)
@@ -97,7 +101,7 @@ class Circuit:
         new._ops = list(self._ops)  # Ops are immutable: sharing them is safe
         return new
 
-    def __deepcopy__(self, memo) -> Circuit:
+    def __deepcopy__(self, memo: dict[int, object]) -> Circuit:
         return self.__copy__()
 
     def copy(self) -> Circuit:
@@ -124,13 +128,15 @@ class Circuit:
         self._n_params += count
         return range(self._n_params - count, self._n_params)
 
-    def _qubit(self, q) -> int:
+    def _qubit(self, q: object) -> int:
         q = _check_int(q, "qubit")
         if not 0 <= q < self.n_qubits:
             raise RevadError(f"qubit {q} out of range for a {self.n_qubits}-qubit circuit")
         return q
 
-    def add(self, name: str, qubits, *, angle: float | None = None, param: int | None = None):
+    def add(
+        self, name: str, qubits: Qubits, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
         """Append gate ``name`` on ``qubits``; returns the parameter slot (or None).
 
         A parametric gate with neither ``angle`` nor ``param`` takes a new trainable slot.
@@ -202,32 +208,44 @@ class Circuit:
         self.add("swap", (q0, q1))
 
     # Parametric gates: return the parameter slot (None for a fixed angle).
-    def rx(self, q: int, *, angle: float | None = None, param: int | None = None):
+    def rx(self, q: int, *, angle: float | None = None, param: int | None = None) -> int | None:
         return self.add("rx", q, angle=angle, param=param)
 
-    def ry(self, q: int, *, angle: float | None = None, param: int | None = None):
+    def ry(self, q: int, *, angle: float | None = None, param: int | None = None) -> int | None:
         return self.add("ry", q, angle=angle, param=param)
 
-    def rz(self, q: int, *, angle: float | None = None, param: int | None = None):
+    def rz(self, q: int, *, angle: float | None = None, param: int | None = None) -> int | None:
         return self.add("rz", q, angle=angle, param=param)
 
-    def phase(self, q: int, *, angle: float | None = None, param: int | None = None):
+    def phase(self, q: int, *, angle: float | None = None, param: int | None = None) -> int | None:
         return self.add("phase", q, angle=angle, param=param)
 
-    def crx(self, control: int, target: int, *, angle=None, param=None):
+    def crx(
+        self, control: int, target: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
         return self.add("crx", (control, target), angle=angle, param=param)
 
-    def cry(self, control: int, target: int, *, angle=None, param=None):
+    def cry(
+        self, control: int, target: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
         return self.add("cry", (control, target), angle=angle, param=param)
 
-    def crz(self, control: int, target: int, *, angle=None, param=None):
+    def crz(
+        self, control: int, target: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
         return self.add("crz", (control, target), angle=angle, param=param)
 
-    def rxx(self, q0: int, q1: int, *, angle=None, param=None):
+    def rxx(
+        self, q0: int, q1: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
         return self.add("rxx", (q0, q1), angle=angle, param=param)
 
-    def ryy(self, q0: int, q1: int, *, angle=None, param=None):
+    def ryy(
+        self, q0: int, q1: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
         return self.add("ryy", (q0, q1), angle=angle, param=param)
 
-    def rzz(self, q0: int, q1: int, *, angle=None, param=None):
+    def rzz(
+        self, q0: int, q1: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
         return self.add("rzz", (q0, q1), angle=angle, param=param)

@@ -14,6 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
+
+Matrix = npt.NDArray[np.complex128]
+"""A gate's local matrix or generator (2x2 or 4x4, complex)."""
 
 _I2 = np.eye(2, dtype=complex)
 _X = np.array([[0, 1], [1, 0]], dtype=complex)
@@ -59,15 +63,15 @@ class GateDef:
 
     name: str
     n_qubits: int
-    matrix: Callable[[float], np.ndarray]  # θ -> local unitary (θ ignored if fixed)
-    generator: np.ndarray | None = None  # P with U(θ) = exp(-iθP/2); None if fixed
+    matrix: Callable[[float], Matrix]  # θ -> local unitary (θ ignored if fixed)
+    generator: Matrix | None = None  # P with U(θ) = exp(-iθP/2); None if fixed
     structure: str = field(kw_only=True)  # one of STRUCTURES
     qiskit: str | None = None
     pennylane: str | None = None
     qasm: str | None = None
     yao: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.structure not in STRUCTURES:
             raise ValueError(f"gate {self.name!r}: unknown structure {self.structure!r}")
 
@@ -76,25 +80,34 @@ class GateDef:
         return self.generator is not None
 
 
-def _const(m: np.ndarray) -> Callable[[float], np.ndarray]:
-    return lambda theta=0.0: m.copy()
+def _const(m: Matrix) -> Callable[[float], Matrix]:
+    def matrix(theta: float = 0.0) -> Matrix:
+        copy: Matrix = m.copy()
+        return copy
+
+    return matrix
 
 
-def _rotation(p: np.ndarray) -> Callable[[float], np.ndarray]:
+def _rotation(p: Matrix) -> Callable[[float], Matrix]:
     """exp(-iθP/2) for P with P³ = P (eigenvalues in {0, ±1}): I + (cos-1)P² - i sin P."""
     p2 = p @ p
     eye = np.eye(len(p), dtype=complex)
-    return lambda theta: eye + (np.cos(theta / 2) - 1) * p2 - 1j * np.sin(theta / 2) * p
+
+    def matrix(theta: float) -> Matrix:
+        u: Matrix = eye + (np.cos(theta / 2) - 1) * p2 - 1j * np.sin(theta / 2) * p
+        return u
+
+    return matrix
 
 
-def _controlled(p: np.ndarray) -> np.ndarray:
+def _controlled(p: Matrix) -> Matrix:
     return np.kron(_P0, np.zeros_like(p)) + np.kron(_P1, p)
 
 
 _SWAP = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
 
 
-def _phase(theta: float) -> np.ndarray:
+def _phase(theta: float) -> Matrix:
     return np.diag([1.0, np.exp(1j * theta)])
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from ..errors import RevadError
@@ -24,6 +25,8 @@ from ..limits import MAX_QUBITS, check_memory, check_qubit_count
 from .gates import PAULI
 
 PauliTerm = tuple[float, tuple[tuple[str, int], ...]]
+TermLike = tuple[float, Iterable[tuple[str, int]]]
+"""A term as :class:`Hamiltonian` takes it: ``(coefficient, [(label, qubit), ...])``."""
 
 MAX_DENSE_QUBITS = 14  # to_dense: a 2^14 x 2^14 complex128 matrix is 4 GiB
 MAX_SPARSE_QUBITS = 24  # to_sparse: every term alone has 2^24 nonzeros (384 MiB in CSR)
@@ -63,7 +66,7 @@ class Hamiltonian:
 
     __slots__ = ("_n_qubits", "_terms", "_hash")
 
-    def __init__(self, terms, n_qubits: int | None = None):
+    def __init__(self, terms: Iterable[TermLike], n_qubits: int | None = None):
         if n_qubits is not None:
             n_qubits = check_qubit_count(n_qubits, "n_qubits")
         if isinstance(terms, (str, bytes)) or not isinstance(terms, Iterable):
@@ -87,7 +90,7 @@ class Hamiltonian:
         return self._terms
 
     @staticmethod
-    def _parse_term(index: int, term, n_qubits: int | None) -> PauliTerm:
+    def _parse_term(index: int, term: TermLike, n_qubits: int | None) -> PauliTerm:
         try:
             coeff, ops = term
         except (TypeError, ValueError):
@@ -138,7 +141,7 @@ class Hamiltonian:
     def __len__(self) -> int:
         return len(self._terms)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Hamiltonian):
             return NotImplemented
         return self._n_qubits == other._n_qubits and self._terms == other._terms
@@ -168,7 +171,7 @@ class Hamiltonian:
             np.array(w, dtype=complex),
         )
 
-    def _matrix_qubits(self, n_qubits, what: str) -> int:
+    def _matrix_qubits(self, n_qubits: int | None, what: str) -> int:
         """The qubit count a matrix is built on: ``self.n_qubits`` or more."""
         n = self._n_qubits if n_qubits is None else check_qubit_count(n_qubits, "n_qubits")
         if n < self._n_qubits:
@@ -177,7 +180,7 @@ class Hamiltonian:
             )
         return n
 
-    def to_sparse(self, n_qubits: int | None = None, progress: bool | None = None):
+    def to_sparse(self, n_qubits: int | None = None, progress: bool | None = None) -> sp.csr_matrix:
         """The ``2^n x 2^n`` CSR matrix, from Kronecker products of the 2x2 Paulis.
 
         Independent of :meth:`masks` (it is the reference the simulators are checked
@@ -223,7 +226,7 @@ class Hamiltonian:
         out.eliminate_zeros()
         return out.tocsr()
 
-    def to_dense(self, n_qubits: int | None = None) -> np.ndarray:
+    def to_dense(self, n_qubits: int | None = None) -> npt.NDArray[np.complex128]:
         """The dense matrix (from :meth:`to_sparse`); up to ``MAX_DENSE_QUBITS``."""
         n = self._matrix_qubits(n_qubits, "to_dense")
         if n > MAX_DENSE_QUBITS:
@@ -233,7 +236,8 @@ class Hamiltonian:
                 f"({_gib(16 << 2 * MAX_DENSE_QUBITS)}): use to_sparse or ground_energy"
             )
         check_memory(n, 2**n + 3, what=f"to_dense on {n} qubits (a 2^{n} x 2^{n} matrix)")
-        return self.to_sparse(n).toarray()
+        dense: npt.NDArray[np.complex128] = self.to_sparse(n).toarray()
+        return dense
 
     def ground_energy(self, n_qubits: int | None = None) -> float:
         """Lowest eigenvalue: dense ``eigvalsh`` up to 2^10, sparse Lanczos (``eigsh``) above."""
@@ -254,7 +258,7 @@ def _gib(nbytes: int) -> str:
     return f"{nbytes / 2**30:.0f} GiB" if nbytes >= 2**30 else f"{nbytes / 2**20:.0f} MiB"
 
 
-def _kron_batch(terms, n: int) -> sp.csr_matrix:
+def _kron_batch(terms: Sequence[PauliTerm], n: int) -> sp.csr_matrix:
     """``Σ_t c_t P_t`` over a batch of terms, as one CSR matrix (duplicates summed)."""
     codes = np.zeros((len(terms), n), dtype=np.int64)  # codes[t, q]: index in "IXYZ"
     for t, (_, ops) in enumerate(terms):
@@ -271,7 +275,7 @@ def _kron_batch(terms, n: int) -> sp.csr_matrix:
     return coo.tocsr()  # sums duplicates
 
 
-def _chain(n, periodic: bool, what: str) -> list[tuple[int, int]]:
+def _chain(n: int, periodic: bool, what: str) -> list[tuple[int, int]]:
     """Bonds of an open chain or a ring of ``n >= 2`` qubits."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise RevadError(f"{what}: n (the number of qubits) must be an integer, got {n!r}")
@@ -281,7 +285,7 @@ def _chain(n, periodic: bool, what: str) -> list[tuple[int, int]]:
     return [(i, (i + 1) % n) for i in range(n if periodic else n - 1)]
 
 
-def _real(x, name: str, what: str) -> float:
+def _real(x: float, name: str, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
         raise RevadError(f"{what}: {name} must be a finite real number, got {x!r}")
     return float(x)
@@ -297,7 +301,7 @@ def xxz(n: int, delta: float = 1.0, periodic: bool = True) -> Hamiltonian:
     return _xxz(n, delta, periodic, "xxz")
 
 
-def _xxz(n, delta, periodic, what: str) -> Hamiltonian:
+def _xxz(n: int, delta: float, periodic: bool, what: str) -> Hamiltonian:
     bonds = _chain(n, periodic, what)
     delta = _real(delta, "delta", what)
     terms = [

@@ -43,13 +43,15 @@ import stat
 import subprocess
 import tempfile
 import warnings
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import jaxlib
+import jaxlib.version
+from jax.typing import ArrayLike
 
 from ..errors import RevadError
 
@@ -98,7 +100,9 @@ def _cpu_id() -> bytes:
         return (platform.processor() + platform.machine()).encode()
 
 
-def _unsafe(st: os.stat_result, kind: str, test=stat.S_ISDIR) -> str | None:
+def _unsafe(
+    st: os.stat_result, kind: str, test: Callable[[int], bool] = stat.S_ISDIR
+) -> str | None:
     """Why a file or folder (from ``lstat``/``fstat``) may not be trusted, or None: it must
     be of ``kind`` (not a symlink), owned by us and not writable by group or others."""
     if stat.S_ISLNK(st.st_mode):
@@ -209,7 +213,9 @@ def _compile(source: bytes, compiler: list[str]) -> tuple[Path, bytes]:
     without either."""
     include = jax.ffi.include_dir()
     key = hashlib.sha256(
-        b"\0".join([source, jaxlib.__version__.encode(), shlex.join(compiler).encode(), _cpu_id()])
+        b"\0".join(
+            [source, jaxlib.version.__version__.encode(), shlex.join(compiler).encode(), _cpu_id()]
+        )
     ).hexdigest()[:16]
     target = _cache_dir() / f"revad_kernels_{key}.so"
     data = _cached(target)
@@ -319,37 +325,56 @@ def require() -> None:
         raise RevadError(f"native CPU kernels requested but unavailable: {reason}")
 
 
-def _call(name, outputs, *args, aliases=None):
+def _call(
+    name: str,
+    outputs: Sequence[jax.ShapeDtypeStruct],
+    *args: ArrayLike,
+    aliases: dict[int, int] | None = None,
+) -> Sequence[jax.Array]:
     return jax.ffi.ffi_call(
         name, outputs, input_output_aliases=aliases or {}, vmap_method="sequential"
     )(*args)
 
 
-def forward_steps(psi, scratch, ints, coef, cols):
+def forward_steps(
+    psi: jax.Array, scratch: jax.Array, ints: jax.Array, coef: jax.Array, cols: jax.Array
+) -> tuple[jax.Array, jax.Array]:
     """Run S program steps on ψ in place, in one call. Per step: ``ints`` (type, a, b, m),
     ``coef`` (20: the block's 2x2 matrix, then a gate's A, B, GA, GB), ``cols`` (n: the
     permutation's columns). ``scratch``, a state-sized buffer, receives permutations."""
     state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
     args = (psi, scratch, ints, coef.astype(psi.dtype), cols)
-    return _call("revad_forward_steps", (state, state), *args, aliases={0: 0, 1: 1})
+    psi, scratch = _call("revad_forward_steps", (state, state), *args, aliases={0: 0, 1: 1})
+    return psi, scratch
 
 
-def backward_steps(psi, lam, scratch, ints, coef, cols):
+def backward_steps(
+    psi: jax.Array,
+    lam: jax.Array,
+    scratch: jax.Array,
+    ints: jax.Array,
+    coef: jax.Array,
+    cols: jax.Array,
+) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """Reverse S steps (last first) on ψ and λ in place (``coef`` holds U†); returns
     (ψ, λ, scratch, r): r[s] (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|`` of
     its inputs, or for a gate ``r[s, 0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
     state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
     r = jax.ShapeDtypeStruct((ints.shape[0], 2, 2), psi.dtype)
     args = (psi, lam, scratch, ints, coef.astype(psi.dtype), cols)
-    return _call(
+    psi, lam, scratch, r_out = _call(
         "revad_backward_steps", (state, state, state, r), *args, aliases={0: 0, 1: 1, 2: 2}
     )
+    return psi, lam, scratch, r_out
 
 
-def pauli_sum(psi, xmask, zmask, weight):
+def pauli_sum(
+    psi: jax.Array, xmask: ArrayLike, zmask: ArrayLike, weight: jax.Array
+) -> tuple[jax.Array, jax.Array]:
     """(λ, E): λ = Hψ for the Pauli sum in revad's mask form (``Hamiltonian.masks``;
     sorted by X mask, runs of equal X are added at once), and E = Re⟨ψ|λ⟩ from the same
     pass (summed in float64)."""
     real = jnp.finfo(psi.dtype).dtype
     outputs = (jax.ShapeDtypeStruct(psi.shape, psi.dtype), jax.ShapeDtypeStruct((), real))
-    return _call("revad_pauli_sum", outputs, psi, xmask, zmask, weight.astype(psi.dtype))
+    lam, energy = _call("revad_pauli_sum", outputs, psi, xmask, zmask, weight.astype(psi.dtype))
+    return lam, energy

@@ -12,14 +12,19 @@ from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
 
+from ..compile.fusion import Program
 from ..compile.program import PauliArrays
 from . import native
 from .protocol import States
 from .steps import Steps, generators
 
 
-def _operands(steps: Steps, cols, cdtype):
+def _operands(
+    steps: Steps, cols: ArrayLike, cdtype: np.dtype
+) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Per-step operands of the native step kernels: ints (type, a, b, m), the 20
     coefficients (2x2 block matrix, A, B, GA, GB) and the permutation's columns."""
     ints = jnp.stack([steps.step_type, steps.a, steps.b, steps.m], axis=1)
@@ -39,17 +44,21 @@ class Native:
     def start(self, *states: jax.Array) -> States:
         return (*states, jnp.zeros_like(states[0]))
 
-    def forward(self, states: States, steps: Steps, program) -> States:
+    def forward(self, states: States, steps: Steps, program: Program) -> States:
+        psi, scratch = states
         return native.forward_steps(
-            *states, *_operands(steps, program.cols_forward, states[0].dtype)
+            psi, scratch, *_operands(steps, program.cols_forward, psi.dtype)
         )
 
-    def backward(self, states: States, steps: Steps, program, n_params: int):
-        data = _operands(steps, program.cols_backward, states[0].dtype)
-        *states, r = native.backward_steps(*states, *data)
+    def backward(
+        self, states: States, steps: Steps, program: Program, n_params: int
+    ) -> tuple[States, jax.Array, jax.Array]:
+        psi, lam, scratch = states
+        data = _operands(steps, program.cols_backward, psi.dtype)
+        psi, lam, scratch, r = native.backward_steps(psi, lam, scratch, *data)
         g = jnp.where(steps.slot < n_params, r[:, 0, 0].imag, 0)
-        return tuple(states), r, g
+        return (psi, lam, scratch), r, g
 
-    def pauli_sum(self, psi: jax.Array, ham: PauliArrays):
+    def pauli_sum(self, psi: jax.Array, ham: PauliArrays) -> tuple[jax.Array, jax.Array]:
         """All terms and the energy in one tiled pass."""
         return native.pauli_sum(psi, ham.xmask, ham.zmask, jnp.asarray(ham.weight))

@@ -24,7 +24,11 @@ States = tuple[jax.Array, ...]
 
 
 class Kernels(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """The kernel set's name (``"native"``, ``"jax"``); read-only, as implementations
+        are frozen dataclasses."""
+        ...
 
     def start(self, *states: jax.Array) -> States:
         """The carried states from ψ (forward) or ψ, λ (backward), buffers appended."""

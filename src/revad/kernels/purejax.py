@@ -9,25 +9,31 @@ partner read costs a gather, which is why the native kernels exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import jax
 import jax.numpy as jnp
 from jax import lax
+from jax.typing import ArrayLike
 
 from ..compile.fusion import BLOCK, GATE, Program
 from ..compile.program import PauliArrays
 from .protocol import States
 from .steps import Steps, generators
 
+Backward = tuple[jax.Array, jax.Array, jax.Array, jax.Array]  # one step back: ψ, λ, r, g
 
-def _pick(v, k):
+
+def _pick(v: jax.Array, k: jax.Array) -> jax.Array:
     """v[k] for a length-4 vector and an index array, as selects (fuses, no gather)."""
     return jnp.where(k == 0, v[0], jnp.where(k == 1, v[1], jnp.where(k == 2, v[2], v[3])))
 
 
-def apply(psi, a, b, m, coef_a, coef_b):
+def apply(
+    psi: jax.Array, a: ArrayLike, b: ArrayLike, m: ArrayLike, coef_a: jax.Array, coef_b: jax.Array
+) -> jax.Array:
     """(Uψ)[j] = A[k]ψ[j] + B[k]ψ[j^m], k = 2·bit_a(j) + bit_b(j): one pass over the state."""
     j = lax.iota(jnp.int32, psi.shape[0])
     k = 2 * ((j >> a) & 1) + ((j >> b) & 1)
@@ -35,7 +41,7 @@ def apply(psi, a, b, m, coef_a, coef_b):
     return _pick(coef_a, k) * psi + _pick(coef_b, k) * partner
 
 
-def _apply_block(psi, q: int, n: int, u):
+def _apply_block(psi: jax.Array, q: int, n: int, u: jax.Array) -> jax.Array:
     """2x2 matrix on qubit q (static): ``new[a] = u[a,a]·ψ[a] + u[a,1-a]·ψ[1-a]`` on the
     ``(hi, 2, lo)`` view; the partner is a reversed axis, so XLA fuses one strided pass."""
     v = psi.reshape(2 ** (n - q - 1), 2, 2**q)
@@ -44,34 +50,37 @@ def _apply_block(psi, q: int, n: int, u):
     return (diag * v + off * v[:, ::-1, :]).reshape(-1)
 
 
-def _cross_density(psi, lam, q: int, n: int):
+def _cross_density(psi: jax.Array, lam: jax.Array, q: int, n: int) -> jax.Array:
     """R = Tr_{others}(|ψ⟩⟨λ|) on qubit q: R[a, b] = Σ ψ[a, rest] conj(λ[b, rest])."""
     v = psi.reshape(2 ** (n - q - 1), 2, 1, 2**q)
     w = jnp.conj(lam.reshape(2 ** (n - q - 1), 1, 2, 2**q))
     return jnp.sum(v * w, axis=(0, 3))
 
 
-def _permuter(rows, tables, n: int):
+def _permuter(
+    rows: ArrayLike, tables: ArrayLike, n: int
+) -> Callable[[jax.Array, jax.Array], jax.Array]:
     """``f(ψ, p)`` applying permutation p: (Pψ)[j] = ψ[src(j)], from the precomputed
     source tables when the program has them, else from parities of ``j & rows[p][i]``."""
     rows, tables = jnp.asarray(rows), jnp.asarray(tables)
     if tables.shape[1]:
 
-        def src_of(p):
+        def src_of(p: jax.Array) -> jax.Array:
             return tables[p]
     else:
 
-        def src_of(p):
+        def src_of(p: jax.Array) -> jax.Array:
             j = lax.iota(jnp.int32, 2**n)
-            return sum(((lax.population_count(j & rows[p][i]) & 1) << i) for i in range(n))
+            bits = (((lax.population_count(j & rows[p][i]) & 1) << i) for i in range(n))
+            return sum(bits, start=jnp.zeros_like(j))
 
-    def permute(psi, p):
+    def permute(psi: jax.Array, p: jax.Array) -> jax.Array:
         return psi.at[src_of(p)].get(mode="promise_in_bounds", unique_indices=True)
 
     return permute
 
 
-def _branch(steps: Steps, n: int):
+def _branch(steps: Steps, n: int) -> jax.Array:
     """The ``lax.switch`` branch of each step: blocks by qubit, then generic, permutation, noop."""
     return jnp.where(steps.step_type == BLOCK, steps.a, n + steps.step_type - GATE)
 
@@ -89,38 +98,40 @@ class PureJax:
         n = program.n_qubits
         permuter = _permuter(program.perm_forward, program.table_forward, n)
 
-        def block(q, psi, s):
+        def block(q: int, psi: jax.Array, s: Steps) -> jax.Array:
             return _apply_block(psi, q, n, s.u)
 
-        def generic(psi, s):
+        def generic(psi: jax.Array, s: Steps) -> jax.Array:
             return apply(psi, s.a, s.b, s.m, s.coef_a, s.coef_b)
 
-        def permute(psi, s):
+        def permute(psi: jax.Array, s: Steps) -> jax.Array:
             return permuter(psi, s.perm)
 
-        def noop(psi, s):
+        def noop(psi: jax.Array, s: Steps) -> jax.Array:
             return psi
 
         branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
 
-        def step(psi, s):
-            branch, s = s
+        def step(psi: jax.Array, xs: tuple[jax.Array, Steps]) -> tuple[jax.Array, None]:
+            branch, s = xs
             return lax.switch(branch, branches, psi, s), None
 
         return (lax.scan(step, states[0], (_branch(steps, n), steps))[0],)
 
-    def backward(self, states: States, steps: Steps, program: Program, n_params: int):
+    def backward(
+        self, states: States, steps: Steps, program: Program, n_params: int
+    ) -> tuple[States, jax.Array, jax.Array]:
         n = program.n_qubits
         cdtype = states[0].dtype
         permuter = _permuter(program.perm_backward, program.table_backward, n)
         no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), jnp.finfo(cdtype).dtype)
 
-        def block(q, psi, lam, s):
+        def block(q: int, psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
             r = _cross_density(psi, lam, q, n)
             return _apply_block(psi, q, n, s.u), _apply_block(lam, q, n, s.u), r, no_g
 
-        def generic(psi, lam, s):
-            def grad():  # Im⟨λ|P|ψ⟩ just after the gate
+        def generic(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
+            def grad() -> jax.Array:  # Im⟨λ|P|ψ⟩ just after the gate
                 p_psi = apply(psi, s.a, s.b, s.m, *generators(s.kind, cdtype))
                 return jnp.vdot(lam, p_psi).imag
 
@@ -128,26 +139,30 @@ class PureJax:
             args = (s.a, s.b, s.m, s.coef_a, s.coef_b)
             return apply(psi, *args), apply(lam, *args), no_r, g
 
-        def permute(psi, lam, s):
+        def permute(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
             return permuter(psi, s.perm), permuter(lam, s.perm), no_r, no_g
 
-        def noop(psi, lam, s):
+        def noop(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
             return psi, lam, no_r, no_g
 
         branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
 
-        def step(carry, s):
-            branch, s = s
+        def step(
+            carry: States, xs: tuple[jax.Array, Steps]
+        ) -> tuple[States, tuple[jax.Array, jax.Array]]:
+            branch, s = xs
             psi, lam, r, g = lax.switch(branch, branches, *carry, s)
             return (psi, lam), (r, g)
 
         states, (r, g) = lax.scan(step, states, (_branch(steps, n), steps), reverse=True)
         return states, r, g
 
-    def pauli_sum(self, psi: jax.Array, ham: PauliArrays):
+    def pauli_sum(self, psi: jax.Array, ham: PauliArrays) -> tuple[jax.Array, jax.Array]:
         """One pass per Pauli term (a bit flip and a sign from a parity; no matrices)."""
 
-        def step(lam, term):
+        def step(
+            lam: jax.Array, term: tuple[ArrayLike, ArrayLike, jax.Array]
+        ) -> tuple[jax.Array, None]:
             x, z, w = term
             src = lax.iota(jnp.int32, psi.shape[0]) ^ x
             odd = (lax.population_count(src & z) & 1) == 1

@@ -19,25 +19,31 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+import numpy.typing as npt
 from jax import lax
 
 from ..compile.fusion import BLOCK_SIZE, PER_STEP, Program
 from ..compile.program import chunk_size
 from ..compile.tables import GA, GB, KF, TA, TB, angle_basis
 
+GateArray = jax.Array | np.ndarray
+"""Per-gate arrays: NumPy as compiled (``revad.compile.program.Ops``), JAX inside a trace."""
 
-def complex_dtype(real_dtype) -> np.dtype:
+
+def complex_dtype(real_dtype: npt.DTypeLike) -> np.dtype:
     """The state's dtype for angles of ``real_dtype``: complex128 for float64, else complex64."""
     return np.dtype(np.complex128 if np.dtype(real_dtype) == np.float64 else np.complex64)
 
 
-def zero_state(n: int, cdtype) -> jax.Array:
+def zero_state(n: int, cdtype: np.dtype) -> jax.Array:
     """|0…0⟩ from an iota, which XLA computes at run time (a scatter into zeros would be
     constant-folded into a 2^n literal inside the executable)."""
     return (lax.iota(jnp.int32, 2**n) == 0).astype(cdtype)
 
 
-def coefficients(theta, kind, slot, angle, cdtype):
+def coefficients(
+    theta: jax.Array, kind: GateArray, slot: GateArray, angle: GateArray, cdtype: np.dtype
+) -> tuple[jax.Array, jax.Array]:
     """Table coefficients (A, B) of every gate, shape ``kind.shape + (4,)``, at θ.
 
     Slots ``>= len(θ)`` mean "fixed angle"."""
@@ -49,18 +55,20 @@ def coefficients(theta, kind, slot, angle, cdtype):
     return coef_a, coef_b
 
 
-def flip(kind, a, b):
+def flip(kind: GateArray, a: GateArray, b: GateArray) -> tuple[jax.Array, jax.Array]:
     """(kf, m): which of a, b a gate's partner index flips, and the flip mask."""
     kf = jnp.asarray(KF, jnp.int32)[kind]
     return kf, (((kf >> 1) & 1) << a) | ((kf & 1) << b)
 
 
-def generators(kind, cdtype):
+def generators(kind: jax.Array, cdtype: np.dtype) -> tuple[jax.Array, jax.Array]:
     """The generators' coefficients (GA, GB) of gates of ``kind``: ``P`` in ``U = e^{-iθP/2}``."""
     return jnp.asarray(GA, cdtype)[kind], jnp.asarray(GB, cdtype)[kind]
 
 
-def _dagger_coefficients(coef_a, coef_b, kf):
+def _dagger_coefficients(
+    coef_a: jax.Array, coef_b: jax.Array, kf: jax.Array
+) -> tuple[jax.Array, jax.Array]:
     partner = jnp.arange(4)[None, :] ^ kf[:, None]
     return jnp.conj(coef_a), jnp.conj(jnp.take_along_axis(coef_b, partner, axis=1))
 
@@ -104,7 +112,7 @@ class Steps(NamedTuple):
     perm: jax.Array  # permutation index
 
 
-def _mat2(coef_a, coef_b):
+def _mat2(coef_a: jax.Array, coef_b: jax.Array) -> jax.Array:
     """2x2 matrices from one-qubit table coefficients (local indices 0 and 3)."""
     return jnp.stack(
         [
@@ -115,17 +123,19 @@ def _mat2(coef_a, coef_b):
     )
 
 
-def _mm(a, b):
+def _mm(a: jax.Array, b: jax.Array) -> jax.Array:
     """Batched 2x2 matrix product as elementwise arithmetic: XLA fuses it into one loop,
     where a batched ``dot`` of 2x2 matrices costs a library call per matrix on CPU."""
     return a[..., :, :1] * b[..., None, 0, :] + a[..., :, 1:] * b[..., None, 1, :]
 
 
-def _dagger(u):
+def _dagger(u: jax.Array) -> jax.Array:
     return jnp.conj(jnp.swapaxes(u, -1, -2))
 
 
-def _steps(theta, arrays: StepArrays, cdtype, inverse: bool):
+def _steps(
+    theta: jax.Array, arrays: StepArrays, cdtype: np.dtype, inverse: bool
+) -> tuple[Steps, jax.Array]:
     coef_a, coef_b = coefficients(theta, arrays.kind, arrays.slot, arrays.angle, cdtype)
     mats = _mat2(coef_a, coef_b)  # (S, K, 2, 2), meaningful for blocks
     fused = mats[:, 0]
@@ -150,20 +160,22 @@ def _steps(theta, arrays: StepArrays, cdtype, inverse: bool):
     return steps, mats
 
 
-def forward_steps(theta, arrays: StepArrays, cdtype) -> Steps:
+def forward_steps(theta: jax.Array, arrays: StepArrays, cdtype: np.dtype) -> Steps:
     """Kernel data of a chunk for the forward pass (fused blocks, gates' U)."""
     return _steps(theta, arrays, cdtype, inverse=False)[0]
 
 
-def backward_steps(theta, arrays: StepArrays, cdtype) -> tuple[Steps, jax.Array]:
+def backward_steps(
+    theta: jax.Array, arrays: StepArrays, cdtype: np.dtype
+) -> tuple[Steps, jax.Array]:
     """Kernel data of a chunk for the backward pass (U†), and each block gate's
     ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i), shape (S, K, 2, 2), so
     that ``∂E/∂θ_i = Im Tr(Q_i R)`` with R the cross-density at the block's end."""
     steps, mats = _steps(theta, arrays, cdtype, inverse=True)
     gens = _mat2(*generators(arrays.kind, cdtype))
     after = jnp.broadcast_to(jnp.eye(2, dtype=cdtype), mats[:, 0].shape)  # V_i, built backwards
-    q = [None] * BLOCK_SIZE
+    q = []  # Q_i, last gate first
     for k in reversed(range(BLOCK_SIZE)):
-        q[k] = _mm(_mm(after, gens[:, k]), _dagger(after))
+        q.append(_mm(_mm(after, gens[:, k]), _dagger(after)))
         after = _mm(after, mats[:, k])
-    return steps, jnp.stack(q, axis=1)
+    return steps, jnp.stack(q[::-1], axis=1)
