@@ -166,4 +166,7 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str | Strategy = "adjoin
     _check_pair(circuit, h)
     strategy = as_strategy(method)
     _check_memory(circuit, "value_and_grad", "complex128", "jax", strategy)
-    return _backend("jax", strategy).energy_fn(circuit, h, strategy)
+    from .backends.jax_backend import BACKEND as jax_backend
+
+    jax_backend.check(strategy)
+    return jax_backend.energy_fn(circuit, h, strategy)

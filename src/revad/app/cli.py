@@ -170,9 +170,11 @@ def build_problem(args) -> tuple:
         check_qubit_count(n, "the Hamiltonian's qubit count")
         _check_size(args.ansatz, n, args.layers, args.method, args.backend)
     reference = args.reference or ("hf" if info else "zero")
-    if reference == "hf" and info is None:
-        raise RevadError("--reference hf needs a built-in molecule (h2 or lih)")
-    occupied = hf_qubits(info) if reference == "hf" else []
+    occupied: list[int] = []
+    if reference == "hf":
+        if info is None:
+            raise RevadError("--reference hf needs a built-in molecule (h2 or lih)")
+        occupied = hf_qubits(info)
     build = ansatz.ANSATZE[args.ansatz]
     circuit = build(n, args.layers, prepare=occupied)
     exact = None

@@ -220,7 +220,7 @@ def _run(
         update = jax.jit(opt.update)
         history: list[dict] = []
         start = 0
-        if resume:
+        if resume and ckpt is not None:  # _check_settings refused resume without out
             start, theta, opt_state, history = checkpoint.load(
                 ckpt, opt_state, circuit.n_params, fp, steps
             )

@@ -124,7 +124,7 @@ def find_julia() -> tuple[str | None, str]:
     project = _juliacall_setting("project", "PYTHON_JULIACALL_PROJECT")
     if exe or bindir or project:
         if project and (exe or bindir):
-            return exe or os.path.join(bindir, "julia"), ""
+            return exe or os.path.join(bindir or "", "julia"), ""
         return None, (
             "juliacall needs PYTHON_JULIACALL_EXE (or PYTHON_JULIACALL_BINDIR) and "
             "PYTHON_JULIACALL_PROJECT together, not only one of them"

@@ -39,7 +39,7 @@ class _Workspace:
         axes = [self.n - q for q in qubits]
         views = []
         for k in range(2 ** len(qubits)):
-            index = [slice(None)] * (self.n + 1)
+            index: list[slice | int] = [slice(None)] * (self.n + 1)
             for pos, axis in enumerate(axes):
                 index[axis] = (k >> (len(qubits) - 1 - pos)) & 1
             views.append(tensor[tuple(index)])

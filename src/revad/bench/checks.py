@@ -9,10 +9,6 @@ from .records import Record
 from .settings import ENERGY_TOL, GRAD_TOL
 
 
-def _number(x: object) -> bool:
-    return isinstance(x, (int, float))
-
-
 def check_energies(records: Sequence[Record], tol: float = ENERGY_TOL) -> list[str]:
     """Annotate records with ``energy_check``/``grad_check``; return failure messages.
 
@@ -26,29 +22,29 @@ def check_energies(records: Sequence[Record], tol: float = ENERGY_TOL) -> list[s
     for r in records:
         groups.setdefault((r.n, r.layers, r.seed), []).append(r)
     for (n, layers, _), group in groups.items():
-        with_e = [r for r in group if _number(r.energy)]
+        with_e = [(r, r.energy) for r in group if r.energy is not None]
         if not with_e:
             continue
-        energies = [r.energy for r in with_e]
+        energies = [e for _, e in with_e]
         med = statistics.median(energies)
         spread = max(energies) - min(energies)
         for r in group:
             r.energy_check = "n/a"
-        for r in with_e:
-            r.energy_dev = r.energy - med
-            r.energy_check = "ok" if abs(r.energy - med) <= tol / 2 else "fail"
-        if spread > tol or any(r.energy_check == "fail" for r in with_e):
-            detail = ", ".join(f"{r.method}={r.energy:.12f}" for r in with_e)
+        for r, e in with_e:
+            r.energy_dev = e - med
+            r.energy_check = "ok" if abs(e - med) <= tol / 2 else "fail"
+        if spread > tol or any(r.energy_check == "fail" for r, _ in with_e):
+            detail = ", ".join(f"{r.method}={e:.12f}" for r, e in with_e)
             failures.append(
                 f"n={n} layers={layers}: energies spread {spread:.2e} > {tol:g}: {detail}"
             )
-        with_g = [r for r in with_e if _number(r.grad_checksum)]
+        with_g = [(r, r.grad_checksum) for r, _ in with_e if r.grad_checksum is not None]
         if with_g:
-            gmed = statistics.median(r.grad_checksum for r in with_g)
+            gmed = statistics.median(g for _, g in with_g)
             gtol = GRAD_TOL * max(1.0, abs(gmed))
-            for r in with_g:
-                r.grad_check = "ok" if abs(r.grad_checksum - gmed) <= gtol else "fail"
-            if any(r.grad_check == "fail" for r in with_g):
-                detail = ", ".join(f"{r.method}={r.grad_checksum:.10g}" for r in with_g)
+            for r, g in with_g:
+                r.grad_check = "ok" if abs(g - gmed) <= gtol else "fail"
+            if any(r.grad_check == "fail" for r, _ in with_g):
+                detail = ", ".join(f"{r.method}={g:.10g}" for r, g in with_g)
                 failures.append(f"n={n} layers={layers}: gradient checksums disagree: {detail}")
     return failures

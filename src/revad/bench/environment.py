@@ -68,7 +68,7 @@ def machine_info() -> dict[str, Any]:
 
 def versions(packages: Iterable[str]) -> dict[str, str | None]:
     """Installed version of each distribution (None where it is not installed)."""
-    out = {}
+    out: dict[str, str | None] = {}
     for pkg in packages:
         try:
             out[pkg] = metadata.version(pkg)

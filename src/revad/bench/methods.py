@@ -75,7 +75,7 @@ def kernels_for(method: str, requested: str = "auto") -> str | None:
     return METHODS[method].kernels(requested) if method in METHODS else None
 
 
-def kernels_in_use(kernels: str) -> str:
+def kernels_in_use(kernels: str) -> str | None:
     """What revad's JAX adjoint runs for ``kernels``: ``"native"``, or why pure JAX."""
     import revad
     from revad.api import kernels_in_use as in_use

@@ -20,7 +20,7 @@ _ORDER = list(METHODS)
 def _style(method: str, index: int) -> dict[str, Any]:
     import matplotlib
 
-    colors = matplotlib.colormaps["tab10"].colors
+    colors = matplotlib.color_sequences["tab10"]
     i = _ORDER.index(method) if method in _ORDER else len(_ORDER) + index
     return {
         "color": colors[i % len(colors)],

@@ -50,19 +50,21 @@ def make_suites(
     width_n: Sequence[int] | None = None,
 ) -> list[Suite]:
     """The requested suites, with defaults from the issue (or the quick CI sizes)."""
+    dl: Sequence[int]
+    wn: Sequence[int]
     if quick:
         dn, dl, wl, wn = QUICK_DEPTH_N, QUICK_DEPTH_LAYERS, QUICK_WIDTH_LAYERS, QUICK_WIDTH_N
     else:
         dn, dl, wl, wn = DEPTH_N, DEPTH_LAYERS, WIDTH_LAYERS, WIDTH_N
     dn = depth_n or dn
-    dl = sorted(depth_layers or dl)
+    depth_layer_list = sorted(depth_layers or dl)
     wl = width_layers or wl
-    wn = sorted(width_n or wn)
+    width_n_list = sorted(width_n or wn)
     suites = []
     if which in ("depth", "all"):
-        suites.append(Suite("depth", [(dn, layers) for layers in dl]))
+        suites.append(Suite("depth", [(dn, layers) for layers in depth_layer_list]))
     if which in ("width", "all"):
-        suites.append(Suite("width", [(n, wl) for n in wn]))
+        suites.append(Suite("width", [(n, wl) for n in width_n_list]))
     if not suites:
         raise ValueError(f"unknown suite {which!r}; choose depth, width or all")
     return suites

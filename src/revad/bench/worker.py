@@ -140,7 +140,7 @@ def run_case(
     return rec
 
 
-def _kernels_in_use(query: Callable[[str], str], kernels: str) -> str:
+def _kernels_in_use(query: Callable[[str], str | None], kernels: str) -> str | None:
     """The record's ``kernels_in_use``; a failure to say is noted, not fatal to the case."""
     try:
         return query(kernels)

@@ -12,9 +12,12 @@ import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[object], None], binary: bool) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], write: Callable[[IO[Any]], object], binary: bool
+) -> None:
     """Call ``write(f)`` on a temporary file in ``path``'s folder, then ``os.replace`` it.
 
     The new file keeps the old one's permissions (0644 for a new file).
@@ -23,8 +26,12 @@ def atomic_write(path: str | os.PathLike, write: Callable[[object], None], binar
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        kwargs = {} if binary else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, "wb" if binary else "w", **kwargs) as f:
+        f: IO[Any]
+        if binary:
+            f = os.fdopen(fd, "wb")
+        else:
+            f = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
@@ -36,5 +43,5 @@ def atomic_write(path: str | os.PathLike, write: Callable[[object], None], binar
         raise
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     atomic_write(path, lambda f: f.write(text), binary=False)

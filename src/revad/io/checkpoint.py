@@ -31,7 +31,7 @@ def save(path: Path, step: int, params, opt_state, history, fingerprint: dict) -
     arrays["step"] = np.array(step)
     arrays["history"] = np.array(json.dumps(history))
     arrays["fingerprint"] = np.array(json.dumps(fingerprint))
-    atomic_write(path, lambda f: np.savez(f, **arrays), binary=True)
+    atomic_write(path, lambda f: np.savez(f, allow_pickle=False, **arrays), binary=True)
 
 
 def _damaged(path: Path, why: str) -> RevadError:

@@ -227,7 +227,7 @@ def _number(digits: str) -> str:
 def parse_text(text: str, where: str) -> Hamiltonian:
     n_qubits: int | None = None
     header_line = 0
-    terms = []
+    terms: list[tuple[float, list[tuple[str, int]]]] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
