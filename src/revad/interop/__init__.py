@@ -1,7 +1,8 @@
-"""Interop: circuits and Hamiltonians from Qiskit, PennyLane, OpenFermion and OpenQASM 2.0.
+"""Interop: circuits and Hamiltonians from Qiskit, PennyLane, OpenFermion and OpenQASM.
 
 Each foreign library is imported only when its converter is called; a missing one gives
-a :class:`revad.RevadError` naming the extra to install (``pip install 'revad[qiskit]'``).
+a :class:`revad.RevadError` naming the extra to install (``pip install 'revad[qiskit]'``;
+the OpenQASM reader uses Qiskit's parsers, OpenQASM 3 also ``'revad[qasm]'``).
 See ``docs/interop.md``.
 """
 

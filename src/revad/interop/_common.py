@@ -11,6 +11,8 @@ from ..ir.circuit import Circuit
 
 # A coefficient's imaginary part is treated as round-off up to this (relative) size.
 IMAG_RTOL = 1e-12
+# Gate definitions calling gate definitions, when a converter expands them.
+MAX_GATE_DEPTH = 64
 
 
 def require(module: str, func: str, extra: str):
