@@ -294,7 +294,7 @@ def test_custom_definitions_nest_at_most_64_deep():
 
 def test_expansion_is_bounded_before_building():
     """Every call counts (here g2, 2 g1, 4 g0, 4 x: 11), checked before adding gates."""
-    from revad.interop.qiskit import convert
+    from revad.interop.qiskit_expand import convert
 
     g0 = QuantumCircuit(1, name="g0")
     g0.x(0)

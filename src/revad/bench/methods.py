@@ -37,13 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..diff.strategies import check_kernels
-from .problem import (
-    Problem,
-    pennylane_apply,
-    pennylane_hamiltonian,
-    qiskit_circuit,
-    qiskit_observable,
-)
+from ..interop.pennylane import to_pennylane, to_pennylane_operator
+from ..interop.qiskit import to_qiskit, to_qiskit_operator
+from .problem import Problem
 
 Call = Callable[[], tuple[float, np.ndarray]]
 
@@ -143,12 +139,12 @@ def _pennylane_lightning(p: Problem, kernels: str | None = None) -> Call:
     _require("pennylane_lightning", "pennylane")
     from pennylane import numpy as pnp
 
-    obs = pennylane_hamiltonian(p.hamiltonian)
+    obs = to_pennylane_operator(p.hamiltonian)
     dev = qml.device("lightning.qubit", wires=p.n)
 
     @qml.qnode(dev, diff_method="adjoint", interface="autograd")
     def energy(theta):
-        pennylane_apply(p.circuit, theta)
+        to_pennylane(p.circuit, theta)
         return qml.expval(obs)
 
     grad_fn = qml.grad(energy, argnums=0)
@@ -167,12 +163,12 @@ def _pennylane_backprop(p: Problem, kernels: str | None = None) -> Call:
     import jax.numpy as jnp
 
     jax.config.update("jax_enable_x64", True)
-    obs = pennylane_hamiltonian(p.hamiltonian)
+    obs = to_pennylane_operator(p.hamiltonian)
     dev = qml.device("default.qubit", wires=p.n)
 
     @qml.qnode(dev, diff_method="backprop", interface="jax")
     def energy(theta):
-        pennylane_apply(p.circuit, theta)
+        to_pennylane(p.circuit, theta)
         return qml.expval(obs)
 
     value_and_grad = jax.jit(jax.value_and_grad(energy))
@@ -194,8 +190,8 @@ def _qiskit_reverse(p: Problem, kernels: str | None = None) -> Call:
     gradients = _require("qiskit_algorithms.gradients", "qiskit")
     from qiskit.primitives import StatevectorEstimator
 
-    qc, params = qiskit_circuit(p.circuit)
-    obs = qiskit_observable(p.hamiltonian)
+    qc, params = to_qiskit(p.circuit)
+    obs = to_qiskit_operator(p.hamiltonian)
     gradient = gradients.ReverseEstimatorGradient()
     estimator = StatevectorEstimator()
     values = np.asarray(p.theta, np.float64)

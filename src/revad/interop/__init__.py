@@ -1,4 +1,5 @@
-"""Interop: circuits and Hamiltonians from Qiskit, PennyLane, OpenFermion and OpenQASM.
+"""Interop: circuits and Hamiltonians from and to Qiskit, PennyLane and OpenQASM; from
+OpenFermion.
 
 Each foreign library is imported only when its converter is called; a missing one gives
 a :class:`revad.RevadError` naming the extra to install (``pip install 'revad[qiskit]'``;
@@ -7,9 +8,9 @@ See ``docs/interop.md``.
 """
 
 from .openfermion import from_openfermion
-from .pennylane import from_pennylane, pennylane_params
+from .pennylane import from_pennylane, pennylane_params, to_pennylane, to_pennylane_operator
 from .qasm import from_qasm, to_qasm
-from .qiskit import from_qiskit, from_qiskit_operator
+from .qiskit import from_qiskit, from_qiskit_operator, to_qiskit, to_qiskit_operator
 
 __all__ = [
     "from_openfermion",
@@ -18,5 +19,9 @@ __all__ = [
     "from_qiskit",
     "from_qiskit_operator",
     "pennylane_params",
+    "to_pennylane",
+    "to_pennylane_operator",
     "to_qasm",
+    "to_qiskit",
+    "to_qiskit_operator",
 ]

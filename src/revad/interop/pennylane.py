@@ -1,5 +1,6 @@
-"""PennyLane -> revad: a tape (``QuantumScript``) with one ``expval`` to a
-(:class:`Circuit`, :class:`Hamiltonian`) pair.
+"""PennyLane <-> revad: a tape (``QuantumScript``) with one ``expval`` to a
+(:class:`Circuit`, :class:`Hamiltonian`) pair, and back (:func:`to_pennylane`,
+:func:`to_pennylane_operator`).
 
 Wires: revad qubit ``i`` is ``tape.wires[i]`` (wire labels may be anything hashable).
 PennyLane orders basis states with its *first* wire as the most significant bit and revad
@@ -15,11 +16,13 @@ control first. Other operations are decomposed by PennyLane (``Rot`` into ``RZ R
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
-from ..ir.gates import from_peer
+from ..ir.gates import GATES, from_peer, peer_names
 from ..ir.hamiltonian import Hamiltonian
 from ._common import angle_value, real_number, require, reserve_slots
 
@@ -227,3 +230,27 @@ def _emit(qml, circuit: Circuit, leaf, index, kwargs) -> None:
             f"from_pennylane: {leaf.name} acts on wire {exc}, not in tape.wires"
         ) from None
     circuit.add(_DIRECT[leaf.name], qubits, **kwargs)
+
+
+def to_pennylane(circuit: Circuit, theta: Any) -> None:
+    """Queue ``circuit`` as PennyLane operations (call inside a QNode or tape context):
+    revad qubit q on wire q, slot k's angle ``theta[k]`` (may be traced)."""
+    qml = require("pennylane", "to_pennylane", "pennylane")
+    names = peer_names("pennylane")
+    for op in circuit.ops:
+        gate = getattr(qml, names[op.name])
+        if not GATES[op.name].parametric:
+            gate(wires=list(op.qubits))
+        else:
+            gate(theta[op.param] if op.param is not None else op.angle, wires=list(op.qubits))
+
+
+def to_pennylane_operator(h: Hamiltonian) -> Any:
+    """``h`` as one PennyLane observable (a linear combination of Pauli words)."""
+    qml = require("pennylane", "to_pennylane_operator", "pennylane")
+    coeffs, ops = [], []
+    for coeff, term in h.terms:
+        word = [getattr(qml, f"Pauli{label}")(q) for label, q in term]
+        ops.append(qml.prod(*word) if len(word) > 1 else word[0] if word else qml.Identity(0))
+        coeffs.append(coeff)
+    return qml.Hamiltonian(coeffs, ops)

@@ -3,7 +3,7 @@
 :func:`from_qasm` reads OpenQASM 2.0 with ``qiskit.qasm2.loads`` and OpenQASM 3 with
 ``openqasm3.parse`` and ``qiskit_qasm3_import.convert`` (``qiskit.qasm3.loads`` in two
 halves, so that revad can check the syntax tree in between), then converts the circuit
-with :func:`revad.interop.qiskit.convert`, global phase kept. Around the parsers it keeps
+with :func:`revad.interop.qiskit_expand.convert`, global phase kept. Around the parsers it keeps
 revad's bounds: text size, registers (read before Qiskit allocates them), the expansion
 of gate definitions (gate applications and nesting, known before anything is built).
 :func:`to_qasm` writes original-qelib1 OpenQASM 2.0 that strict readers accept. See
@@ -81,9 +81,9 @@ def from_qasm(text: str, *, trainable: bool = False):
         raise RevadError(
             f"from_qasm: {qc.num_qubits:,} qubits; revad simulates at most {MAX_QUBITS}"
         )
-    from .qiskit import convert
+    from .qiskit_expand import convert
 
-    values = [] if trainable else None
+    values: list[float] | None = [] if trainable else None
     circuit = convert(
         qc,
         "from_qasm",
@@ -240,7 +240,7 @@ def _check_program(program) -> None:
         if isinstance(node, ast.QuantumGateDefinition):
             total, depth = 1, 0
             for call in node.body:
-                callee = call.name.name if isinstance(call, ast.QuantumGate) else None
+                callee = call.name.name if isinstance(call, ast.QuantumGate) else ""
                 n, d = sizes.get(callee, (1, 0))
                 total, depth = min(total + n, MAX_GATES + 1), max(depth, d)
             sizes[node.name.name] = (total, depth + 1)

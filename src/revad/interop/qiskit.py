@@ -1,4 +1,4 @@
-"""Qiskit -> revad: ``QuantumCircuit`` to :class:`Circuit`, ``SparsePauliOp`` to
+"""Qiskit <-> revad: ``QuantumCircuit`` and :class:`Circuit`, ``SparsePauliOp`` and
 :class:`Hamiltonian`.
 
 Qubit ``k`` of a Qiskit circuit (``qc.find_bit(q).index``) is revad qubit ``k``: both put
@@ -12,28 +12,18 @@ control first.
 
 from __future__ import annotations
 
-import math
+from typing import TYPE_CHECKING
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
-from ..ir.gates import from_peer
+from ..ir.gates import GATES, peer_names
 from ..ir.hamiltonian import Hamiltonian
-from ..limits import MAX_GATES
-from ._common import MAX_GATE_DEPTH, angle_value, real_number, require, reserve_slots
+from ._common import real_number, require
+from .qiskit_expand import convert
 
-# Qiskit name -> revad name, for gates revad has: the registry's ``qiskit`` names
-# inverted, plus Qiskit's older spelling of ``p`` (same convention: diag(1, e^{iθ})).
-_ALIASES = {"u1": "phase"}
-_DIRECT = from_peer("qiskit", _ALIASES)
-# Fixed gates that are revad phase gates with a fixed angle.
-_FIXED_PHASE = {"sdg": -math.pi / 2, "tdg": -math.pi / 4}
-# Instructions with no effect on the state revad computes.
-_SKIP = {"id", "barrier", "delay"}
-# What other gates are decomposed into (Qiskit's transpiler, optimization_level=0).
-BASIS = tuple(_DIRECT) + tuple(_FIXED_PHASE)
-# Instructions handled without a definition (``u`` has none in Qiskit).
-_LEAVES = frozenset(BASIS) | _SKIP | {"u", "global_phase", "measure", "reset"}
-_CACHE_SIZE = 4096  # definitions kept, flattened, per conversion
+if TYPE_CHECKING:
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+    from qiskit.quantum_info import SparsePauliOp
 
 
 def _qiskit(func: str):
@@ -66,282 +56,6 @@ def from_qiskit(qc) -> Circuit:
     if qc.num_qubits < 1:
         raise RevadError("from_qiskit: the circuit has no qubits")
     return convert(qc, "from_qiskit")
-
-
-def convert(
-    qc,
-    who: str,
-    *,
-    max_gates: int = MAX_GATES,
-    max_depth: int = MAX_GATE_DEPTH,
-    exact_phase: bool = False,
-    names_unique: bool = False,
-    values: list | None = None,
-) -> Circuit:
-    """``qc`` as a revad circuit (see :func:`from_qiskit`); errors start with ``who``.
-
-    ``exact_phase``: keep the global phase (``qc``'s and its gates' definitions'), as a
-    final fixed-angle ``phase(2φ)``, ``rz(-2φ)`` pair on qubit 0 (``e^{iφ}·I`` exactly).
-    ``values``: a list, to give every numeric angle of a gate its own slot and append the
-    angle to it (``sdg``, ``tdg`` included).
-    ``names_unique``: gates of one name share one definition (as in an OpenQASM
-    program), so definitions' sizes are computed once per name, not once per object.
-    """
-    slots = {p: i for i, p in enumerate(qc.parameters)}
-    circuit = Circuit(qc.num_qubits)
-    reserve_slots(circuit, len(slots))
-    ex = _Expander(circuit, slots, who, max_gates, max_depth, names_unique, values)
-    top = _flatten(qc)
-    ex.check_size(top)
-    ex.emit(top, list(range(qc.num_qubits)), None, 0)
-    if exact_phase:
-        ex.add_phase(qc.global_phase)
-        phi = math.remainder(ex.phase, 2 * math.pi)
-        if phi != 0.0:
-            circuit.add("phase", 0, angle=2 * phi)
-            circuit.add("rz", 0, angle=-2 * phi)
-    return circuit
-
-
-def _flatten(qc):
-    """``qc``'s instructions as ``(operation, qubit indices, uses classical bits)``."""
-    index = {q: i for i, q in enumerate(qc.qubits)}
-    return [(i.operation, tuple(index[q] for q in i.qubits), bool(i.clbits)) for i in qc.data]
-
-
-_STANDARD: dict | None = None
-
-
-def _is_standard(op) -> bool:
-    """Whether ``op`` is Qiskit's standard gate of its name (its definition then depends
-    on its parameters only)."""
-    global _STANDARD
-    if _STANDARD is None:
-        from qiskit.circuit.library import get_standard_gate_name_mapping
-
-        _STANDARD = {n: g.base_class for n, g in get_standard_gate_name_mapping().items()}
-    return _STANDARD.get(op.name, False) is getattr(op, "base_class", None)
-
-
-class _Expander:
-    """Appends Qiskit instructions to a revad circuit, expanding definitions in bounds.
-
-    Every instruction met counts one gate application, those of definitions included;
-    each definition's total (and nesting) is computed once and remembered, so that the
-    size of a call is known before expanding it (a definition calling the one before it
-    twice, 40 times over, is 2^40 applications, refused at once).
-    """
-
-    def __init__(self, circuit, slots, who, max_gates, max_depth, names_unique, values):
-        self.circuit, self.slots, self.who = circuit, slots, who
-        self.max_gates, self.max_depth = max_gates, max_depth
-        self.names_unique, self.values = names_unique, values
-        self.sizes: dict = {}  # key -> (gate applications, nesting depth)
-        self.definitions: dict = {}  # (key, params) -> (flat definition, global phase)
-        self.count = 0  # gate applications emitted so far
-        self.phase = 0.0
-        self.measured: set[int] = set()
-        from qiskit.circuit import ControlFlowOp
-
-        self.control_flow = ControlFlowOp
-
-    def error(self, where: str, msg: str) -> RevadError:
-        return RevadError(f"{self.who}: {where} {msg}")
-
-    # ---- sizes, before building --------------------------------------------------------
-    def key(self, op):
-        """What identifies ``op``'s definition up to parameter values, or None when only
-        the definition itself does: in an OpenQASM program a name has one definition,
-        a standard gate's depends on its parameters only."""
-        standard = _is_standard(op)
-        if standard or self.names_unique:
-            return (standard, op.name, op.num_qubits, len(op.params))
-        return None
-
-    def check_size(self, top) -> None:
-        total = 0
-        for k, (op, _, _) in enumerate(top):
-            where = f"instruction {k} ({op.name!r})"
-            size = self.size(op, 0, where)[0]
-            if total + size > self.max_gates:
-                n = f"more than {self.max_gates:,}" if size > self.max_gates else f"{size:,}"
-                raise self.error(
-                    "the expansion is too large:",
-                    f"{where} expands to {n} gate applications ({total:,} so far), beyond "
-                    f"the limit of {self.max_gates:,} gates",
-                )
-            total += size
-
-    def size(self, op, depth: int, where: str) -> tuple[int, int]:
-        """(gate applications, nesting) of one application of ``op`` at ``depth``."""
-        if op.name in _LEAVES or isinstance(op, self.control_flow):
-            return 1, 0  # control flow is refused when met
-        if not hasattr(op, "definition"):
-            return 1, 0  # transpiled when met
-        key, flat = self.key(op), False
-        if key is None:  # a Qiskit object: its name, and its definition's shape
-            flat = self.definition(op, None, where)
-            shape = tuple((sub.name, local) for sub, local, _ in flat[0]) if flat else None
-            key = (op.name, op.num_qubits, len(op.params), shape)
-        known = self.sizes.get(key)
-        if known is None:
-            if depth >= self.max_depth:
-                raise self.nesting(where, depth + 1)
-            if flat is False:
-                flat = self.definition(op, key, where)
-            total, height = 1, 0
-            for sub, _, _ in flat[0] if flat else ():
-                n, h = self.size(sub, depth + 1, where)
-                total, height = total + n, max(height, h)
-                if total > self.max_gates:
-                    break
-            known = self.sizes[key] = (min(total, self.max_gates + 1), height + 1)
-        if depth + known[1] > self.max_depth:
-            raise self.nesting(where, depth + known[1])
-        return known
-
-    def nesting(self, where: str, depth: int) -> RevadError:
-        return self.error(
-            where, f"has gate definitions nested {depth} deep; the limit is {self.max_depth}"
-        )
-
-    def definition(self, op, key, where: str):
-        """``(flattened op.definition, its global phase)``, or None if it has none;
-        remembered under ``key`` and the parameters (unless ``key`` is None)."""
-        cache_key = None
-        if key is not None:
-            cache_key = (key, tuple(op.params))
-            try:
-                hash(cache_key)
-            except TypeError:  # e.g. a matrix parameter
-                cache_key = None
-        if cache_key is not None and cache_key in self.definitions:
-            return self.definitions[cache_key]
-        try:
-            sub = op.definition
-        except Exception as exc:  # building a definition may raise anything
-            raise self.error(where, f"has no usable definition of {op.name!r}: {exc}") from exc
-        out = None
-        if sub is not None:
-            if sub.num_qubits != op.num_qubits:
-                raise self.error(where, f"has a definition of {op.name!r} on other qubits")
-            out = (_flatten(sub), sub.global_phase)
-        if cache_key is not None and len(self.definitions) < _CACHE_SIZE:
-            self.definitions[cache_key] = out
-        return out
-
-    # ---- building ----------------------------------------------------------------------
-    def add_phase(self, value) -> None:
-        try:
-            self.phase += float(value)
-        except TypeError:  # a parameter expression: revad drops the global phase anyway
-            pass
-
-    def emit(self, flat, qubit_map, origin: str | None, depth: int) -> None:
-        """Append ``flat``'s instructions; ``qubit_map[k]`` is its qubit k's revad index.
-
-        ``origin`` names the gate being expanded (for error messages), None at top level.
-        """
-        for k, (op, local, uses_clbits) in enumerate(flat):
-            name = op.name
-            where = f"instruction {k} ({name!r})" if origin is None else f"gate {origin!r}"
-            qubits = tuple(qubit_map[i] for i in local)
-            self.count += 1
-            if self.count > self.max_gates:
-                raise self.error(
-                    "the expansion is too large:", f"more than {self.max_gates:,} gate applications"
-                )
-            if isinstance(op, self.control_flow) or getattr(op, "condition", None) is not None:
-                raise self.error(
-                    where,
-                    "is classical control flow, which revad cannot represent (it simulates "
-                    "one pure state)",
-                )
-            if name == "measure":
-                self.measured.update(qubits)
-                continue
-            if name in _SKIP:
-                continue
-            if name == "global_phase":
-                self.add_phase(op.params[0])
-                continue
-            if name == "reset":
-                raise self.error(where, "resets a qubit; revad cannot represent reset")
-            if self.measured.intersection(qubits):
-                raise self.error(
-                    where,
-                    f"acts on qubit(s) {sorted(self.measured.intersection(qubits))} after "
-                    "they were measured; mid-circuit measurements cannot be represented "
-                    "(final measurements are fine and are ignored)",
-                )
-            if name in _FIXED_PHASE:
-                self.add("phase", qubits, _FIXED_PHASE[name], where)
-            elif name in _DIRECT:
-                self.add(_DIRECT[name], qubits, op.params[0] if op.params else None, where)
-            elif name == "u":  # U(θ,φ,λ) = P(φ)·Ry(θ)·P(λ), global phase included
-                theta, phi, lam = op.params
-                for gate, angle in (("phase", lam), ("ry", theta), ("phase", phi)):
-                    self.add(gate, qubits, angle, where)
-            elif uses_clbits:
-                raise self.error(where, "uses classical bits; revad cannot represent it")
-            else:
-                self.expand(op, qubits, origin or name, depth, where)
-
-    def expand(self, op, qubits, origin: str, depth: int, where: str) -> None:
-        if depth >= self.max_depth:
-            raise self.nesting(where, depth + 1)
-        flat = self.definition(op, self.key(op), where) if hasattr(op, "definition") else None
-        if flat is None:
-            sub = _decompose(op, len(qubits), where, self.who)
-            flat = (_flatten(sub), sub.global_phase)
-        self.add_phase(flat[1])
-        self.emit(flat[0], list(qubits), origin, depth + 1)
-
-    def add(self, gate: str, qubits, value, where: str) -> None:
-        if value is None:
-            self.circuit.add(gate, qubits)
-            return
-        kwargs = _angle_or_slot(value, self.slots, f"{self.who}: {where}")
-        if self.values is not None and "angle" in kwargs:
-            self.circuit.add(gate, qubits)
-            self.values.append(kwargs["angle"])
-        else:
-            self.circuit.add(gate, qubits, **kwargs)
-
-
-def _angle_or_slot(value, slots, where: str) -> dict:
-    from qiskit.circuit import Parameter, ParameterExpression
-
-    if isinstance(value, Parameter):
-        if value not in slots:
-            raise RevadError(f"{where} uses {value}, not in qc.parameters")
-        return {"param": slots[value]}
-    if isinstance(value, ParameterExpression):
-        if value.parameters:
-            raise RevadError(
-                f"{where} has angle {value}, a parameter expression; revad "
-                "supports numbers and plain parameters only (use a new Parameter instead)"
-            )
-        value = complex(value)
-    return {"angle": angle_value(value, f"{where}: angle")}
-
-
-def _decompose(op, n_qubits: int, where: str, who: str):
-    """Qiskit's transpiler, one gate, into :data:`BASIS` (no layout, no optimisation)."""
-    from qiskit import QuantumCircuit, transpile
-
-    one = QuantumCircuit(n_qubits)
-    one.append(op, range(n_qubits))
-    try:
-        out = transpile(one, basis_gates=list(BASIS), optimization_level=0)
-    except Exception as exc:  # the transpiler raises several error types
-        raise RevadError(
-            f"{who}: {where} is not in revad's gate set ({', '.join(BASIS)}) and has no "
-            f"definition (an opaque gate?); Qiskit's transpiler could not decompose it: {exc}"
-        ) from exc
-    if out.num_qubits != n_qubits:
-        raise RevadError(f"{who}: decomposing {where} changed the number of qubits")
-    return out
 
 
 def from_qiskit_operator(op) -> Hamiltonian:
@@ -378,3 +92,31 @@ def from_qiskit_operator(op) -> Hamiltonian:
         ops = [(p, q) for q, p in enumerate(reversed(label)) if p != "I"]
         out.append((coeff, ops))
     return Hamiltonian(out, n_qubits=op.num_qubits)
+
+
+def to_qiskit(circuit: Circuit) -> tuple[QuantumCircuit, ParameterVector]:
+    """``circuit`` as (``QuantumCircuit``, ``ParameterVector``): revad qubit q is Qiskit
+    qubit q, parameter slot k is ``params[k]``; fixed angles stay numbers."""
+    _qiskit("to_qiskit")
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+
+    names = peer_names("qiskit")
+    qc = QuantumCircuit(circuit.n_qubits)
+    params = ParameterVector("θ", circuit.n_params)
+    for op in circuit.ops:
+        gate = getattr(qc, names[op.name])
+        if not GATES[op.name].parametric:
+            gate(*op.qubits)
+        else:
+            gate(params[op.param] if op.param is not None else op.angle, *op.qubits)
+    return qc, params
+
+
+def to_qiskit_operator(h: Hamiltonian) -> SparsePauliOp:
+    """``h`` as one ``SparsePauliOp`` (qubit q = Qiskit qubit q)."""
+    _qiskit("to_qiskit_operator")
+    from qiskit.quantum_info import SparsePauliOp
+
+    terms = [("".join(label for label, _ in term), [q for _, q in term], coeff)
+             for coeff, term in h.terms]  # fmt: skip
+    return SparsePauliOp.from_sparse_list(terms, num_qubits=h.n_qubits)

@@ -53,9 +53,10 @@ class GateDef:
       OpenQASM 2 qelib1 name as the writer emits it), or None if the peer has none. Each
       names a gate with revad's convention: same angle, same matrix, control first (for
       ``phase`` that is Qiskit's ``p``, PennyLane's ``PhaseShift``, qelib1's ``u1``, all
-      ``diag(1, e^{iθ})``). Other spellings of a gate (``u1`` in Qiskit, ``U1`` in PennyLane,
-      ``p``/``CX`` in QASM) and gates that need a translation (``sdg``, ``tdg``, ...) are
-      the import-side aliases of each interop module, next to the table it inverts.
+      ``diag(1, e^{iθ})``). Other spellings of a gate (``u1`` in Qiskit, ``U1`` in
+      PennyLane) and gates that need a translation (``sdg``, ``tdg``, ...) are the
+      import-side aliases of each interop module, next to the table it inverts (OpenQASM
+      is read through Qiskit's parser, so through Qiskit's names).
     - ``yao``: the Yao.jl block ``RevadYao.gate_block`` builds for the gate (``a``: first
       Yao qubit, ``b``: second, ``θ``: angle); a fixed-angle gate is that block inside
       ``NoParams``.
