@@ -6,7 +6,7 @@ import pytest
 
 import revad
 from revad.app.cli import main
-from revad.kernels import native
+from revad.kernels import native, native_steps
 from tests.reference import dense_energy, finite_difference
 
 needs_native = pytest.mark.skipif(
@@ -35,14 +35,14 @@ def test_every_strategy_matches_dense_and_finite_differences(method):
 
 def _count_native_calls(monkeypatch):
     calls = []
-    for name in ("forward_steps", "backward_steps"):
-        real = getattr(native, name)
+    for name in ("ffi_forward", "ffi_backward"):
+        real = getattr(native_steps, name)
 
         def counted(*args, _real=real, _name=name):
             calls.append(_name)
             return _real(*args)
 
-        monkeypatch.setattr(native, name, counted)
+        monkeypatch.setattr(native_steps, name, counted)
     return calls
 
 
@@ -62,7 +62,7 @@ def test_kernels_native_runs_the_native_kernels(monkeypatch):
     calls = _count_native_calls(monkeypatch)
     c, h, theta = _problem(5, 4, seed=2)
     revad.value_and_grad(c, h, theta, method=revad.Adjoint(kernels="native"))
-    assert "forward_steps" in calls and "backward_steps" in calls
+    assert "ffi_forward" in calls and "ffi_backward" in calls
 
 
 def test_native_requested_but_unavailable_is_a_clear_error(monkeypatch):

@@ -23,7 +23,7 @@ import pytest
 
 import revad
 from revad.compile.program import compile_hamiltonian
-from revad.kernels import native
+from revad.kernels import native, native_steps
 from tests.reference import random_hamiltonian
 
 needs_compiler = pytest.mark.skipif(native._compiler() is None, reason="no C++ compiler here")
@@ -44,7 +44,8 @@ def test_pauli_sum_matches_sparse_matrix(dtype):
     h = random_hamiltonian(n, 12, rng)
     psi = (rng.normal(size=2**n) + 1j * rng.normal(size=2**n)).astype(dtype)
     ham = compile_hamiltonian(h)
-    lam, e = native.pauli_sum(jnp.asarray(psi), ham.xmask, ham.zmask, jnp.asarray(ham.weight))
+    weight = jnp.asarray(ham.weight)
+    lam, e = native_steps.ffi_pauli_sum(jnp.asarray(psi), ham.xmask, ham.zmask, weight)
     expected = h.to_sparse() @ psi.astype(complex)
     tol = 1e-12 if dtype == np.complex128 else 1e-4
     np.testing.assert_allclose(lam, expected, rtol=0, atol=tol)
@@ -99,7 +100,7 @@ def test_a_failing_compiler_falls_back_to_pure_jax_with_a_warning(tmp_path):
 CHECK = textwrap.dedent(
     """
     import warnings, numpy as np, revad
-    from revad.kernels import native
+    from revad.kernels import native, native_steps
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         print("STATUS", native.status())

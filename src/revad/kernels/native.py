@@ -1,4 +1,5 @@
-"""Native CPU kernels for the JAX backend (``native_kernels.cc``, called through the XLA FFI).
+"""Native CPU kernels: build, verify and register ``native_kernels.cc`` (the XLA FFI
+targets that ``revad.kernels.native_steps`` calls).
 
 Why: XLA:CPU runs each fused loop on one thread, loops that read a partner amplitude
 (``ψ[j ^ m]``) cost ~3 ns per amplitude at n=20, and a ``lax.switch`` inside a scan
@@ -43,15 +44,13 @@ import stat
 import subprocess
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
 import jaxlib.version
-from jax.typing import ArrayLike
 
 from ..errors import RevadError
 
@@ -323,58 +322,3 @@ def require() -> None:
     reason = status()
     if reason != "native":
         raise RevadError(f"native CPU kernels requested but unavailable: {reason}")
-
-
-def _call(
-    name: str,
-    outputs: Sequence[jax.ShapeDtypeStruct],
-    *args: ArrayLike,
-    aliases: dict[int, int] | None = None,
-) -> Sequence[jax.Array]:
-    return jax.ffi.ffi_call(
-        name, outputs, input_output_aliases=aliases or {}, vmap_method="sequential"
-    )(*args)
-
-
-def forward_steps(
-    psi: jax.Array, scratch: jax.Array, ints: jax.Array, coef: jax.Array, cols: jax.Array
-) -> tuple[jax.Array, jax.Array]:
-    """Run S program steps on ψ in place, in one call. Per step: ``ints`` (type, a, b, m),
-    ``coef`` (20: the block's 2x2 matrix, then a gate's A, B, GA, GB), ``cols`` (n: the
-    permutation's columns). ``scratch``, a state-sized buffer, receives permutations."""
-    state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
-    args = (psi, scratch, ints, coef.astype(psi.dtype), cols)
-    psi, scratch = _call("revad_forward_steps", (state, state), *args, aliases={0: 0, 1: 1})
-    return psi, scratch
-
-
-def backward_steps(
-    psi: jax.Array,
-    lam: jax.Array,
-    scratch: jax.Array,
-    ints: jax.Array,
-    coef: jax.Array,
-    cols: jax.Array,
-) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
-    """Reverse S steps (last first) on ψ and λ in place (``coef`` holds U†); returns
-    (ψ, λ, scratch, r): r[s] (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|`` of
-    its inputs, or for a gate ``r[s, 0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
-    state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
-    r = jax.ShapeDtypeStruct((ints.shape[0], 2, 2), psi.dtype)
-    args = (psi, lam, scratch, ints, coef.astype(psi.dtype), cols)
-    psi, lam, scratch, r_out = _call(
-        "revad_backward_steps", (state, state, state, r), *args, aliases={0: 0, 1: 1, 2: 2}
-    )
-    return psi, lam, scratch, r_out
-
-
-def pauli_sum(
-    psi: jax.Array, xmask: ArrayLike, zmask: ArrayLike, weight: jax.Array
-) -> tuple[jax.Array, jax.Array]:
-    """(λ, E): λ = Hψ for the Pauli sum in revad's mask form (``Hamiltonian.masks``;
-    sorted by X mask, runs of equal X are added at once), and E = Re⟨ψ|λ⟩ from the same
-    pass (summed in float64)."""
-    real = jnp.finfo(psi.dtype).dtype
-    outputs = (jax.ShapeDtypeStruct(psi.shape, psi.dtype), jax.ShapeDtypeStruct((), real))
-    lam, energy = _call("revad_pauli_sum", outputs, psi, xmask, zmask, weight.astype(psi.dtype))
-    return lam, energy

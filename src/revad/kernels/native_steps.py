@@ -1,4 +1,6 @@
-"""Native kernels: one C++ call runs a whole chunk of program steps (``revad.kernels.native``).
+"""Native kernels: one C++ call (XLA FFI) runs a whole chunk of program steps.
+
+``revad.kernels.native`` builds, verifies and registers the library; this module calls it.
 
 The C++ side dispatches on the step type, so XLA neither switches nor copies: ψ and λ
 are updated in place, with one scratch state for permutations. The arithmetic is the
@@ -8,6 +10,7 @@ pure-JAX kernels' in the same order of steps; sums are reassociated (results agr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jax
@@ -17,9 +20,63 @@ from jax.typing import ArrayLike
 
 from ..compile.fusion import Program
 from ..compile.program import PauliArrays
-from . import native
 from .protocol import States
 from .steps import Steps, generators
+
+
+def _call(
+    name: str,
+    outputs: Sequence[jax.ShapeDtypeStruct],
+    *args: ArrayLike,
+    aliases: dict[int, int] | None = None,
+) -> Sequence[jax.Array]:
+    return jax.ffi.ffi_call(
+        name, outputs, input_output_aliases=aliases or {}, vmap_method="sequential"
+    )(*args)
+
+
+def ffi_forward(
+    psi: jax.Array, scratch: jax.Array, ints: jax.Array, coef: jax.Array, cols: jax.Array
+) -> tuple[jax.Array, jax.Array]:
+    """Run S program steps on ψ in place, in one call. Per step: ``ints`` (type, a, b, m),
+    ``coef`` (20: the block's 2x2 matrix, then a gate's A, B, GA, GB), ``cols`` (n: the
+    permutation's columns). ``scratch``, a state-sized buffer, receives permutations."""
+    state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
+    args = (psi, scratch, ints, coef.astype(psi.dtype), cols)
+    psi, scratch = _call("revad_forward_steps", (state, state), *args, aliases={0: 0, 1: 1})
+    return psi, scratch
+
+
+def ffi_backward(
+    psi: jax.Array,
+    lam: jax.Array,
+    scratch: jax.Array,
+    ints: jax.Array,
+    coef: jax.Array,
+    cols: jax.Array,
+) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
+    """Reverse S steps (last first) on ψ and λ in place (``coef`` holds U†); returns
+    (ψ, λ, scratch, r): r[s] (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|`` of
+    its inputs, or for a gate ``r[s, 0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
+    state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
+    r = jax.ShapeDtypeStruct((ints.shape[0], 2, 2), psi.dtype)
+    args = (psi, lam, scratch, ints, coef.astype(psi.dtype), cols)
+    psi, lam, scratch, r_out = _call(
+        "revad_backward_steps", (state, state, state, r), *args, aliases={0: 0, 1: 1, 2: 2}
+    )
+    return psi, lam, scratch, r_out
+
+
+def ffi_pauli_sum(
+    psi: jax.Array, xmask: ArrayLike, zmask: ArrayLike, weight: jax.Array
+) -> tuple[jax.Array, jax.Array]:
+    """(λ, E): λ = Hψ for the Pauli sum in revad's mask form (``Hamiltonian.masks``;
+    sorted by X mask, runs of equal X are added at once), and E = Re⟨ψ|λ⟩ from the same
+    pass (summed in float64)."""
+    real = jnp.finfo(psi.dtype).dtype
+    outputs = (jax.ShapeDtypeStruct(psi.shape, psi.dtype), jax.ShapeDtypeStruct((), real))
+    lam, energy = _call("revad_pauli_sum", outputs, psi, xmask, zmask, weight.astype(psi.dtype))
+    return lam, energy
 
 
 def _operands(
@@ -46,19 +103,17 @@ class Native:
 
     def forward(self, states: States, steps: Steps, program: Program) -> States:
         psi, scratch = states
-        return native.forward_steps(
-            psi, scratch, *_operands(steps, program.cols_forward, psi.dtype)
-        )
+        return ffi_forward(psi, scratch, *_operands(steps, program.cols_forward, psi.dtype))
 
     def backward(
         self, states: States, steps: Steps, program: Program, n_params: int
     ) -> tuple[States, jax.Array, jax.Array]:
         psi, lam, scratch = states
         data = _operands(steps, program.cols_backward, psi.dtype)
-        psi, lam, scratch, r = native.backward_steps(psi, lam, scratch, *data)
+        psi, lam, scratch, r = ffi_backward(psi, lam, scratch, *data)
         g = jnp.where(steps.slot < n_params, r[:, 0, 0].imag, 0)
         return (psi, lam, scratch), r, g
 
     def pauli_sum(self, psi: jax.Array, ham: PauliArrays) -> tuple[jax.Array, jax.Array]:
         """All terms and the energy in one tiled pass."""
-        return native.pauli_sum(psi, ham.xmask, ham.zmask, jnp.asarray(ham.weight))
+        return ffi_pauli_sum(psi, ham.xmask, ham.zmask, jnp.asarray(ham.weight))
