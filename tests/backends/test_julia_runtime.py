@@ -9,7 +9,7 @@
   records what it sees; no Julia runs), its failures and those of ``using RevadYao`` are
   reported and remembered.
 
-The real start of Julia is exercised by test_yao_julia.py (marked ``julia``).
+The real start of Julia is exercised by test_yao_backend.py (marked ``julia``).
 """
 
 from __future__ import annotations

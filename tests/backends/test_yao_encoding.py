@@ -13,7 +13,7 @@
 - The bridge up to the call into Julia: a NumPy stand-in with the Julia functions'
   signatures (parsed from the source) receives the backend's calls.
 
-The same checks against real Yao live in ``test_yao_julia.py`` (marked ``julia``).
+The same checks against real Yao live in ``test_yao_backend.py`` (marked ``julia``).
 """
 
 from __future__ import annotations
