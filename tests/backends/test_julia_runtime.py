@@ -27,11 +27,14 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import revad
 from revad.backends import julia_runtime, yao_backend
 from revad.backends.julia_runtime import JuliaUnavailableError
 from revad.errors import RevadError
+from tests.reference import mixed_circuit
 
 juliapkg_state = pytest.importorskip("juliapkg.state")
 juliapkg_deps = pytest.importorskip("juliapkg.deps")
@@ -46,6 +49,7 @@ JULIA_ENV_VARS = [
     "PYTHON_JULIACALL_HANDLE_SIGNALS",
     "JULIA_NUM_THREADS",
     julia_runtime.ALLOW_DOWNLOAD_ENV,
+    yao_backend.DEVICE_ENV,
 ]
 JULIACALL_OPTIONS = ("juliacall-exe", "juliacall-home", "juliacall-project", "juliacall-threads")
 
@@ -421,6 +425,26 @@ def test_yao_backend_uses_the_runtime(stand_in, monkeypatch):
 # In a clean interpreter (nothing imported before)
 # --------------------------------------------------------------------------------------
 
+BACKEND_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    import numpy as np
+    import revad
+    c = revad.variational_circuit(3, 1)
+    h = revad.heisenberg(3)
+    start = time.perf_counter()
+    try:
+        revad.value_and_grad(c, h, np.zeros(c.n_params), backend="yao")
+    except revad.RevadError as exc:
+        print("ELAPSED", time.perf_counter() - start)
+        print("JULIACALL", sys.modules.get("juliacall") is not None)
+        print("MESSAGE", exc)
+    else:
+        print("NO ERROR")
+    """
+)
+"""The same through the public API: the Yao backend's path to the runtime."""
+
 SCRIPT = textwrap.dedent(
     """
     import sys, time
@@ -438,8 +462,11 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _run_clean(tmp_path: Path, extra_env: dict[str, str]) -> dict[str, str]:
-    """SCRIPT in a fresh interpreter that sees no Julia and no network proxy."""
+def _run_clean(
+    tmp_path: Path, extra_env: dict[str, str], script: str = SCRIPT, path: Path | None = None
+) -> dict[str, str]:
+    """``script`` in a fresh interpreter that sees no Julia (except on ``path``) and no
+    network proxy."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -447,7 +474,7 @@ def _run_clean(tmp_path: Path, extra_env: dict[str, str]) -> dict[str, str]:
     }
     (tmp_path / "empty_bin").mkdir(exist_ok=True)
     env.update(
-        PATH=str(tmp_path / "empty_bin"),
+        PATH=str(path or tmp_path / "empty_bin"),
         HOME=str(tmp_path / "home"),
         JULIA_DEPOT_PATH=str(tmp_path / "depot"),
         JULIAUP_DEPOT_PATH=str(tmp_path / "juliaup_depot"),
@@ -455,7 +482,7 @@ def _run_clean(tmp_path: Path, extra_env: dict[str, str]) -> dict[str, str]:
         **extra_env,
     )
     proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -469,9 +496,11 @@ def _run_clean(tmp_path: Path, extra_env: dict[str, str]) -> dict[str, str]:
     return lines
 
 
-def test_subprocess_without_julia_fails_fast(tmp_path):
-    out = _run_clean(tmp_path, {})
+@pytest.mark.parametrize("script", [SCRIPT, BACKEND_SCRIPT], ids=["runtime", "api"])
+def test_subprocess_without_julia_fails_fast(tmp_path, script):
+    out = _run_clean(tmp_path, {}, script)
     assert float(out["ELAPSED"]) < 5.0
+    assert "URLError" not in out["MESSAGE"]
     assert out["JULIACALL"] == "False"
     _check_message(out["MESSAGE"])
     assert "no Julia runtime was found" in out["MESSAGE"]
@@ -500,3 +529,36 @@ def test_subprocess_real_juliacall_failure_is_reported(tmp_path, extra_env, caus
     )
     assert cause in out["MESSAGE"]
     _check_message(out["MESSAGE"])
+
+
+def test_subprocess_julia_that_cannot_start_is_reported_cleanly(tmp_path):
+    """A `julia` on PATH that juliacall cannot use (here a fake one): a clean message."""
+    if importlib.util.find_spec("juliacall") is None:
+        pytest.skip("juliacall is not installed")
+    exe = _fake_julia(tmp_path / "bin")
+    out = _run_clean(tmp_path, {}, BACKEND_SCRIPT, path=exe.parent)
+    assert float(out["ELAPSED"]) < 30.0
+    assert out["MESSAGE"].startswith(
+        f"The Yao backend needs Julia: juliacall could not start the Julia found at {exe}"
+    )
+
+
+@pytest.mark.parametrize("entry", ["statevector", "expectation", "value_and_grad"])
+def test_every_yao_entry_point_fails_fast(no_julia, entry):
+    c = mixed_circuit()
+    theta = np.zeros(c.n_params)
+    args = (c, theta) if entry == "statevector" else (c, revad.heisenberg(c.n_qubits), theta)
+    start = time.perf_counter()
+    with pytest.raises(JuliaUnavailableError) as info:
+        getattr(revad, entry)(*args, backend="yao")
+    assert time.perf_counter() - start < 2.0
+    assert isinstance(info.value, RevadError) and isinstance(info.value, RuntimeError)
+    _check_message(str(info.value))
+    assert "no Julia runtime was found" in str(info.value)
+    assert "juliacall" not in sys.modules
+
+
+def test_bad_device(no_julia, monkeypatch):
+    monkeypatch.setenv(yao_backend.DEVICE_ENV, "tpu")
+    with pytest.raises(RevadError, match="REVAD_YAO_DEVICE"):
+        revad.statevector(revad.Circuit(1), backend="yao")

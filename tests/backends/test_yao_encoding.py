@@ -8,8 +8,8 @@
   ``kron``), run on the encoded arrays and checked against revad's NumPy backend:
   statevectors, energies, and gradients taken in Yao's parameter order then scattered.
 - The Julia sources and package metadata agree with the Python tables.
-- Without Julia, every entry point fails at once with a clear message (in-process and in
-  clean subprocesses with a time limit), without importing juliacall.
+- (Without Julia, every entry point fails at once with a clear message: see
+  ``test_julia_runtime.py``.)
 - The bridge up to the call into Julia: a NumPy stand-in with the Julia functions'
   signatures (parsed from the source) receives the backend's calls.
 
@@ -18,14 +18,9 @@ The same checks against real Yao live in ``test_yao_backend.py`` (marked ``julia
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
-import subprocess
 import sys
-import textwrap
-import time
 from functools import reduce
 from pathlib import Path
 
@@ -449,207 +444,6 @@ def test_juliapkg_finds_revad_requirements(capsys):
     assert by_name["RevadYao"].dev is True
     assert Path(by_name["RevadYao"].path).resolve() == JULIA_DIR
     assert compat is not None
-
-
-# --------------------------------------------------------------------------------------
-# Without Julia: fail at once, clearly, without importing juliacall
-# --------------------------------------------------------------------------------------
-
-JULIA_ENV_VARS = [
-    "PYTHON_JULIAPKG_EXE",
-    "PYTHON_JULIACALL_EXE",
-    "PYTHON_JULIACALL_BINDIR",
-    "PYTHON_JULIACALL_PROJECT",
-    "PYTHON_JULIAPKG_OFFLINE",
-    yao_backend.ALLOW_DOWNLOAD_ENV,
-    yao_backend.DEVICE_ENV,
-]
-
-
-@pytest.fixture
-def no_julia(monkeypatch, tmp_path):
-    """This process, as if no Julia were installed anywhere."""
-    if "juliacall" in sys.modules:
-        pytest.skip("juliacall is already loaded in this process")
-    for var in JULIA_ENV_VARS:
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("PYTHON_JULIAPKG_PROJECT", str(tmp_path / "julia_env"))
-    monkeypatch.setenv("JULIAUP_DEPOT_PATH", str(tmp_path / "juliaup_depot"))
-    monkeypatch.setenv("PATH", str(tmp_path / "empty_bin"))
-    fresh = {"module": None, "error": None, "bridge": None, "cuda": False}
-    monkeypatch.setattr(yao_backend, "_state", fresh)
-    return tmp_path
-
-
-def _check_message(message: str) -> None:
-    assert message.startswith("The Yao backend needs Julia")
-    assert "Julia >= 1.10" in message
-    assert "PYTHON_JULIAPKG_EXE" in message
-    assert yao_backend.ALLOW_DOWNLOAD_ENV in message
-    assert "\n" not in message
-
-
-def test_find_julia_reports_nothing(no_julia):
-    where, reason = yao_backend.find_julia()
-    assert where is None
-    assert "no `julia` or `juliaup` on PATH" in reason
-
-
-@pytest.mark.parametrize("entry", ["statevector", "expectation", "value_and_grad"])
-def test_fails_fast_without_julia(no_julia, entry):
-    c = mixed_circuit()
-    theta = np.zeros(c.n_params)
-    args = (c, theta) if entry == "statevector" else (c, mixed_hamiltonian(), theta)
-    start = time.perf_counter()
-    with pytest.raises(yao_backend.JuliaUnavailableError) as info:
-        getattr(revad, entry)(*args, backend="yao")
-    assert time.perf_counter() - start < 2.0
-    assert isinstance(info.value, revad.RevadError)
-    assert isinstance(info.value, RuntimeError)
-    _check_message(str(info.value))
-    assert "no Julia runtime was found" in str(info.value)
-    assert "juliacall" not in sys.modules
-
-
-def _fake_julia(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    exe = directory / "julia"
-    exe.write_text("#!/bin/sh\necho 'julia version 1.10.4'\n")
-    exe.chmod(0o755)
-    return exe
-
-
-def test_find_julia_on_path(no_julia, monkeypatch):
-    exe = _fake_julia(no_julia / "bin")
-    monkeypatch.setenv("PATH", str(exe.parent))
-    assert yao_backend.find_julia() == (str(exe), "")
-
-
-def test_find_julia_from_juliapkg_exe(no_julia, monkeypatch):
-    monkeypatch.setenv("PYTHON_JULIAPKG_EXE", str(no_julia / "nowhere" / "julia"))
-    where, reason = yao_backend.find_julia()
-    assert where is None and "PYTHON_JULIAPKG_EXE" in reason
-    exe = _fake_julia(no_julia / "bin")
-    monkeypatch.setenv("PYTHON_JULIAPKG_EXE", str(exe))
-    assert yao_backend.find_julia() == (str(exe), "")
-
-
-def test_find_julia_juliacall_exe_needs_project(no_julia, monkeypatch):
-    exe = _fake_julia(no_julia / "bin")
-    monkeypatch.setenv("PYTHON_JULIACALL_EXE", str(exe))
-    where, reason = yao_backend.find_julia()
-    assert where is None and "PYTHON_JULIACALL_PROJECT" in reason
-    monkeypatch.setenv("PYTHON_JULIACALL_PROJECT", str(no_julia))
-    assert yao_backend.find_julia() == (str(exe), "")
-
-
-def test_find_julia_installed_by_juliapkg(no_julia):
-    exe = _fake_julia(no_julia / "julia_env" / "pyjuliapkg" / "install" / "bin")
-    assert yao_backend.find_julia() == (str(exe), "")
-
-
-def test_bad_device(no_julia, monkeypatch):
-    monkeypatch.setenv(yao_backend.DEVICE_ENV, "tpu")
-    c = revad.Circuit(1)
-    with pytest.raises(revad.RevadError, match="REVAD_YAO_DEVICE"):
-        revad.statevector(c, backend="yao")
-
-
-SCRIPT = textwrap.dedent(
-    """
-    import sys, time
-    import numpy as np
-    import revad
-    c = revad.variational_circuit(3, 1)
-    h = revad.heisenberg(3)
-    start = time.perf_counter()
-    try:
-        revad.value_and_grad(c, h, np.zeros(c.n_params), backend="yao")
-    except revad.RevadError as exc:
-        print("ELAPSED", time.perf_counter() - start)
-        print("MESSAGE", exc)
-    else:
-        print("NO ERROR")
-    """
-)
-
-
-def _run_clean(
-    tmp_path: Path, extra_env: dict[str, str], path: Path | None = None
-) -> tuple[float, str, str]:
-    """Run SCRIPT in a fresh interpreter that sees no Julia (except on ``path``)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PYTHON_JULIA", "JULIA", "REVAD_YAO")) and "proxy" not in k.lower()
-    }
-    (tmp_path / "empty_bin").mkdir(exist_ok=True)
-    env.update(
-        PATH=str(path or tmp_path / "empty_bin"),
-        HOME=str(tmp_path / "home"),
-        JULIA_DEPOT_PATH=str(tmp_path / "depot"),
-        JULIAUP_DEPOT_PATH=str(tmp_path / "juliaup_depot"),
-        PYTHON_JULIAPKG_PROJECT=str(tmp_path / "julia_env"),
-    )
-    env.update(extra_env)
-    proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    lines = dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line)
-    assert "ELAPSED" in lines, proc.stdout + proc.stderr
-    return float(lines["ELAPSED"]), lines["MESSAGE"], proc.stdout + proc.stderr
-
-
-def test_subprocess_without_julia_fails_fast(tmp_path):
-    elapsed, message, output = _run_clean(tmp_path, {})
-    assert elapsed < 5.0
-    _check_message(message)
-    assert "no Julia runtime was found" in message
-    assert "Traceback" not in output and "URLError" not in output
-
-
-@pytest.mark.parametrize(
-    "extra_env, cause",
-    [
-        # juliapkg offline: it looks for Julia, finds none, and may not download one.
-        ({"PYTHON_JULIAPKG_OFFLINE": "yes"}, "could not find Julia"),
-        # Download allowed but the network is unreachable (a closed local port as proxy):
-        # juliapkg's urlopen fails at once with URLError, on any machine.
-        (
-            {"https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9"},
-            "URLError",
-        ),
-    ],
-    ids=["offline", "no-network"],
-)
-def test_subprocess_juliacall_failure_is_reported_cleanly(tmp_path, extra_env, cause):
-    if importlib.util.find_spec("juliacall") is None:  # never import it here: it starts Julia
-        pytest.skip("juliacall is not installed")
-    env = {yao_backend.ALLOW_DOWNLOAD_ENV: "1", **extra_env}
-    elapsed, message, output = _run_clean(tmp_path, env)
-    assert elapsed < 30.0
-    assert message.startswith("The Yao backend needs Julia: juliacall could not start Julia")
-    assert cause in message
-    assert "Traceback" not in output
-
-
-def test_subprocess_julia_that_cannot_start_is_reported_cleanly(tmp_path):
-    """A `julia` on PATH that juliacall cannot use (here a fake one): a clean message."""
-    if importlib.util.find_spec("juliacall") is None:
-        pytest.skip("juliacall is not installed")
-    exe = _fake_julia(tmp_path / "bin")
-    elapsed, message, output = _run_clean(tmp_path, {}, path=exe.parent)
-    assert elapsed < 30.0
-    assert message.startswith(
-        f"The Yao backend needs Julia: juliacall could not start the Julia found at {exe}"
-    )
-    assert "Traceback" not in output
 
 
 # --------------------------------------------------------------------------------------
