@@ -135,3 +135,81 @@ def test_energy_fn_refuses_complex_theta(problem):
         f = revad.energy_fn(c, h, method=method)
         with pytest.raises(RevadError, match="theta must be real"):
             f(np.array([0.1 + 0.5j, 0.2]))
+
+
+BAD_PSI0 = [
+    (4, "not a basis state of 2 qubits"),
+    (-1, "not a basis state"),
+    (True, "basis-state index \\(int\\) or a state vector of length 4, got True"),
+    (2.0, "basis-state index"),
+    (np.ones(3) / np.sqrt(3), "a state of 2 qubits has shape \\(4,\\)"),
+    (np.ones(4), "must be normalised; its norm is 2"),
+    (np.array([1, np.nan, 0, 0]), "NaN or inf \\(first at index 1\\)"),
+    (np.array(["a", "b", "c", "d"]), "array of numbers"),
+]
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax", "yao"])
+@pytest.mark.parametrize("psi0, match", BAD_PSI0)
+def test_bad_psi0_is_refused_before_simulating(problem, backend, psi0, match):
+    """Checked in the API, before any backend (Yao included) starts."""
+    c, h = problem
+    theta = np.zeros(2)
+    for call in (
+        lambda: revad.statevector(c, theta, backend=backend, psi0=psi0),
+        lambda: revad.expectation(c, h, theta, backend=backend, psi0=psi0),
+        lambda: revad.value_and_grad(c, h, theta, backend=backend, psi0=psi0),
+    ):
+        with pytest.raises(RevadError, match=match):
+            call()
+
+
+@pytest.mark.parametrize("psi0, match", BAD_PSI0)
+def test_jax_functions_refuse_bad_psi0(problem, psi0, match):
+    c, h = problem
+    for f in (revad.state_fn(c), revad.expval_fn(c, [h]), revad.energy_fn(c, h, "tape")):
+        with pytest.raises(RevadError, match=match):
+            f(np.zeros(2), psi0)
+
+
+def test_jax_functions_check_traced_psi0_shape(problem):
+    import jax
+
+    c, _ = problem
+    f = revad.state_fn(c)
+    with pytest.raises(RevadError, match="psi0 must have shape \\(4,\\)"):
+        jax.jit(f)(np.zeros(2), np.ones(8) / np.sqrt(8))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+def test_psi0_on_every_entry_point(problem, backend):
+    """ψ = U ψ0 from a state and from a basis index, and E from it, against dense."""
+    from tests.reference import dense_unitary
+
+    c, h = problem
+    theta = np.array([0.3, -0.4])
+    u = dense_unitary(c, theta)
+    psi0 = np.array([0.5, 0.5j, -0.5, 0.5])
+    for start, column in ((psi0, psi0), (2, np.eye(4)[2])):
+        psi = revad.statevector(c, theta, backend=backend, psi0=start)
+        np.testing.assert_allclose(psi, u @ column, rtol=0, atol=1e-14)
+        e = np.vdot(u @ column, h.to_dense(2) @ (u @ column)).real
+        assert revad.expectation(c, h, theta, backend=backend, psi0=start) == pytest.approx(
+            e, abs=1e-14
+        )
+        assert revad.value_and_grad(c, h, theta, backend=backend, psi0=start)[0] == pytest.approx(
+            e, abs=1e-14
+        )
+
+
+@pytest.mark.parametrize("observables", [[], None, "H", 3])
+def test_expval_fn_needs_a_list_of_hamiltonians(problem, observables):
+    c, h = problem
+    with pytest.raises(RevadError, match="non-empty list of revad.Hamiltonian"):
+        revad.expval_fn(c, observables)
+    with pytest.raises(RevadError, match="expected a revad.Hamiltonian"):
+        revad.expval_fn(c, [h, 3])
+    with pytest.raises(RevadError, match="acts on 3 qubits"):
+        revad.expval_fn(c, [revad.heisenberg(3)])
+    with pytest.raises(RevadError, match="expected a revad.Circuit"):
+        revad.state_fn(h)

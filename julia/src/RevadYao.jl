@@ -246,14 +246,42 @@ function gpu_zero_state(_, _)
 end
 
 """
-    initial_state(C, n, device) -> AbstractArrayReg
+    gpu_register(v)
 
-`|0…0⟩` with element type `C` on `device` (`"cpu"` or `"cuda"`).
+The register of the state vector `v` on the GPU. Provided by the `RevadYaoCUDAExt`
+extension, which loads with CUDA.jl.
 """
-function initial_state(::Type{CT}, n::Int, device::AbstractString) where {CT <: Complex}
-    device == "cpu" && return zero_state(CT, n)
-    device == "cuda" && return gpu_zero_state(CT, n)
-    throw(ArgumentError("device must be \"cpu\" or \"cuda\", got $(repr(device))"))
+function gpu_register(_)
+    error(
+        "device=\"cuda\" needs CUDA.jl: add it to the Julia environment and run " *
+            "`using CUDA` before calling RevadYao",
+    )
+end
+
+"""
+    initial_state(C, n, device, psi0=nothing) -> AbstractArrayReg
+
+The input register with element type `C` on `device` (`"cpu"` or `"cuda"`): `|0…0⟩`
+when `psi0` is `nothing`, else the state `psi0` (length `2^n`, real and imaginary parts
+interleaved, so `2^(n+1)` numbers; revad's amplitude order is Yao's).
+"""
+function initial_state(
+    ::Type{CT},
+    n::Int,
+    device::AbstractString,
+    psi0 = nothing,
+) where {CT <: Complex}
+    device in ("cpu", "cuda") ||
+        throw(ArgumentError("device must be \"cpu\" or \"cuda\", got $(repr(device))"))
+    if psi0 === nothing
+        return device == "cpu" ? zero_state(CT, n) : gpu_zero_state(CT, n)
+    end
+    length(psi0) == 2^(n + 1) ||
+        throw(ArgumentError(
+            "psi0 must hold 2^$(n + 1) interleaved numbers, got $(length(psi0))",
+        ))
+    v = Vector{CT}(reinterpret(ComplexF64, Vector{Float64}(psi0)))
+    return device == "cpu" ? ArrayReg(v) : gpu_register(v)
 end
 
 """
@@ -264,10 +292,10 @@ A complex vector (CPU or GPU) as `[re₁, im₁, re₂, im₂, …]` in `Float64
 interleaved(v::AbstractVector) = collect(reinterpret(Float64, Vector{ComplexF64}(Array(v))))
 
 """
-    statevector(n, codes, q1, q2, slots, angles, theta; dtype, device) -> Vector{Float64}
+    statevector(n, codes, q1, q2, slots, angles, theta; dtype, device, psi0) -> Vector{Float64}
 
-`ψ = U(θ)|0…0⟩` (Yao's order: qubit 1 is the least significant bit, as in revad), real
-and imaginary parts interleaved.
+`ψ = U(θ)ψ0` (ψ0 = `|0…0⟩` unless `psi0` is given, see [`initial_state`]; Yao's order:
+qubit 1 is the least significant bit, as in revad), real and imaginary parts interleaved.
 """
 function statevector(
     n::Integer,
@@ -279,15 +307,16 @@ function statevector(
     theta;
     dtype::AbstractString = "complex128",
     device::AbstractString = "cpu",
+    psi0 = nothing,
 )
     circuit = circuit_block(n, codes, q1, q2, slots, angles, theta)
-    reg = apply!(initial_state(complex_type(dtype), Int(n), device), circuit)
+    reg = apply!(initial_state(complex_type(dtype), Int(n), device, psi0), circuit)
     return interleaved(vec(state(reg)))
 end
 
 """
     expectation(n, codes, q1, q2, slots, angles, theta, coeffs, term, pauli, qubit;
-                dtype, device) -> Float64
+                dtype, device, psi0) -> Float64
 
 `⟨ψ|H|ψ⟩` by Yao's `expect(h, reg => circuit)`.
 """
@@ -305,10 +334,11 @@ function expectation(
     qubit;
     dtype::AbstractString = "complex128",
     device::AbstractString = "cpu",
+    psi0 = nothing,
 )
     circuit = circuit_block(n, codes, q1, q2, slots, angles, theta)
     h = hamiltonian_block(n, coeffs, term, pauli, qubit)
-    reg = initial_state(complex_type(dtype), Int(n), device)
+    reg = initial_state(complex_type(dtype), Int(n), device, psi0)
     return Float64(real(expect(h, reg => circuit)))
 end
 
@@ -338,13 +368,15 @@ end
 
 """
     energy_and_gradient(n, codes, q1, q2, slots, angles, theta, nparams,
-                        coeffs, term, pauli, qubit; dtype, device) -> (Float64, Vector{Float64})
+                        coeffs, term, pauli, qubit; dtype, device, psi0)
+        -> (Float64, Vector{Float64})
 
 Energy and gradient from one call of Yao's reversible adjoint `expect'(h, reg => circuit)`.
 
-`expect'` returns `reg_grad => param_grad` with `reg_grad = U(θ)' (2H) U(θ)|0…0⟩`, the
-gradient with respect to the input register. Its first amplitude is therefore
-`2⟨0…0|U'HU|0…0⟩ = 2E`: the energy comes for free, without a second forward pass.
+`expect'` returns `reg_grad => param_grad` with `reg_grad = U(θ)' (2H) U(θ)ψ0`, the
+gradient with respect to the input register (`expect'` copies the register, so `reg`
+still holds ψ0). Hence `⟨ψ0|reg_grad⟩ = 2E`: the energy comes for free, without a second
+forward pass; from `|0…0⟩` it is the first amplitude.
 """
 function energy_and_gradient(
     n::Integer,
@@ -361,13 +393,17 @@ function energy_and_gradient(
     qubit;
     dtype::AbstractString = "complex128",
     device::AbstractString = "cpu",
+    psi0 = nothing,
 )
     circuit = circuit_block(n, codes, q1, q2, slots, angles, theta)
     h = hamiltonian_block(n, coeffs, term, pauli, qubit)
-    reg = initial_state(complex_type(dtype), Int(n), device)
+    reg = initial_state(complex_type(dtype), Int(n), device, psi0)
     reg_grad, yao_grad = expect'(h, reg => circuit)
     # `[1:1]` rather than `[1]`: a range slice also works on a GPU array (no scalar indexing).
-    energy = Float64(real(only(Array(state(reg_grad)[1:1])))) / 2
+    overlap = psi0 === nothing ?
+        only(Array(state(reg_grad)[1:1])) :
+        sum(conj.(vec(state(reg))) .* vec(state(reg_grad)))
+    energy = Float64(real(overlap)) / 2
     return energy, slot_gradient(slots, yao_grad, nparams)
 end
 

@@ -1,7 +1,7 @@
 # Tests of RevadYao on its own (no Python): run with
 #     julia --project=julia -e 'using Pkg; Pkg.test()'
 # The cross-backend suite (Yao against revad's NumPy and JAX backends) lives in
-# tests/test_yao_julia.py.
+# tests/backends/test_yao_backend.py.
 
 using LinearAlgebra
 using RevadYao
@@ -231,6 +231,38 @@ end
         )
         @test e32 ≈ e atol = 1.0e-5
         @test g32 ≈ g atol = 1.0e-4
+    end
+
+    @testset "psi0: statevector, expectation and gradient from a given state" begin
+        n, codes, q1, q2, slots, angles, nparams = mixed_circuit()
+        theta = collect(range(-0.7, 0.5; length = nparams))
+        coeffs, term, pauli, qubit = mixed_hamiltonian()
+        args = (coeffs, term, pauli, qubit)
+        ψ0 = normalize(ComplexF64[cos(k) + im * sin(2k) for k in 1:(2^n)])
+        interleaved0 = collect(reinterpret(Float64, ψ0))
+        circuit = (n, codes, q1, q2, slots, angles)
+        u = Matrix{ComplexF64}(I, 2^n, 2^n)
+        for i in eachindex(codes)
+            θ = slots[i] > 0 ? theta[slots[i]] : angles[i]
+            qs = codes[i] >= G.cnot ? (q1[i] - 1, q2[i] - 1) : (q1[i] - 1,)
+            u = embed(n, revad_local(codes[i], θ), qs) * u
+        end
+        ψ = reinterpret(ComplexF64, statevector(circuit..., theta; psi0 = interleaved0))
+        @test ψ ≈ u * ψ0 atol = 1.0e-12
+        hmat = dense_hamiltonian(n, coeffs, term, pauli, qubit)
+        energy(t) = expectation(circuit..., t, args...; psi0 = interleaved0)
+        @test energy(theta) ≈ real(ψ' * hmat * ψ) atol = 1.0e-12
+        e, g = energy_and_gradient(circuit..., theta, nparams, args...; psi0 = interleaved0)
+        @test e ≈ energy(theta) atol = 1.0e-12
+        δ = 1.0e-6
+        for k in 1:nparams
+            tp = copy(theta)
+            tm = copy(theta)
+            tp[k] += δ
+            tm[k] -= δ
+            @test g[k] ≈ (energy(tp) - energy(tm)) / 2δ atol = 1.0e-7
+        end
+        @test_throws ArgumentError statevector(circuit..., theta; psi0 = [1.0, 0.0])
     end
 
     @testset "device" begin

@@ -1,6 +1,6 @@
 """revad: variational quantum circuits differentiated by reversible in-place adjoint."""
 
-from .api import energy_fn, expectation, statevector, value_and_grad
+from .api import energy_fn, expectation, expval_fn, state_fn, statevector, value_and_grad
 from .diff.strategies import Adjoint, Tape
 from .errors import RevadError
 from .io.hamiltonian_io import load_hamiltonian, molecule_info, save_hamiltonian
@@ -19,11 +19,13 @@ __all__ = [
     "RevadError",
     "energy_fn",
     "expectation",
+    "expval_fn",
     "hardware_efficient",
     "heisenberg",
     "load_hamiltonian",
     "molecule_info",
     "save_hamiltonian",
+    "state_fn",
     "statevector",
     "tfim",
     "value_and_grad",

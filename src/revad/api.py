@@ -12,6 +12,7 @@ from .diff.strategies import Adjoint, Strategy, Tape, as_strategy
 from .errors import RevadError
 from .ir.circuit import Circuit
 from .ir.hamiltonian import Hamiltonian
+from .ir.states import initial_state
 from .limits import check_memory
 
 BACKENDS = {  # imported on first use: each module's BACKEND (revad.backends.base.Backend)
@@ -99,11 +100,25 @@ def _check_pair(circuit: Circuit, h: Hamiltonian) -> None:
         )
 
 
-def statevector(
-    circuit: Circuit, theta=None, backend: str = "jax", dtype="complex128", kernels: str = "auto"
-):
-    """ψ = U(θ)|0…0⟩ as a NumPy array of length 2**n (qubit 0 = least significant bit).
+def _check_observables(circuit: Circuit, hams) -> list[Hamiltonian]:
+    if isinstance(hams, Hamiltonian) or not isinstance(hams, (list, tuple)) or not hams:
+        raise RevadError("expected a non-empty list of revad.Hamiltonian observables")
+    for h in hams:
+        _check_pair(circuit, h)
+    return list(hams)
 
+
+def statevector(
+    circuit: Circuit,
+    theta=None,
+    backend: str = "jax",
+    dtype="complex128",
+    kernels: str = "auto",
+    psi0=None,
+):
+    """ψ = U(θ)ψ0 as a NumPy array of length 2**n (qubit 0 = least significant bit).
+
+    ``psi0``: None (|0…0⟩), a basis-state index, or a normalised state of length 2**n.
     ``kernels`` (``"auto" | "native" | "jax"``) picks the JAX backend's kernels, as
     :class:`revad.Adjoint` does."""
     if not isinstance(circuit, Circuit):
@@ -111,7 +126,8 @@ def statevector(
     theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), Adjoint(kernels)
     simulator = _backend(backend, strategy)
     _check_memory(circuit, "statevector", dtype, backend, strategy)
-    return simulator.statevector(circuit, theta, dtype, strategy)
+    start = initial_state(psi0, circuit.n_qubits)
+    return simulator.statevector(circuit, theta, dtype, strategy, start)
 
 
 def expectation(
@@ -121,13 +137,15 @@ def expectation(
     backend: str = "jax",
     dtype="complex128",
     kernels: str = "auto",
+    psi0=None,
 ) -> float:
-    """E = ⟨ψ|H|ψ⟩ as a float; ``kernels`` as for :func:`statevector`."""
+    """E = ⟨ψ|H|ψ⟩ as a float; ``kernels`` and ``psi0`` as for :func:`statevector`."""
     _check_pair(circuit, h)
     theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), Adjoint(kernels)
     simulator = _backend(backend, strategy)
     _check_memory(circuit, "expectation", dtype, backend, strategy)
-    return simulator.expectation(circuit, h, theta, dtype, strategy)
+    start = initial_state(psi0, circuit.n_qubits)
+    return simulator.expectation(circuit, h, theta, dtype, strategy, start)
 
 
 def value_and_grad(
@@ -138,25 +156,67 @@ def value_and_grad(
     method: str | Strategy = "adjoint",
     dtype="complex128",
     return_drift: bool = False,
+    psi0=None,
 ):
     """(E, ∂E/∂θ). ``method``: ``"adjoint"`` or ``revad.Adjoint(kernels=...)``, the
     reversible sweep (O(1) statevectors in depth); ``"tape"`` or ``revad.Tape()``,
     reverse-mode AD storing every intermediate state (JAX only). See
-    :mod:`revad.diff.strategies` for the trade-offs.
+    :mod:`revad.diff.strategies` for the trade-offs. ``psi0`` as for :func:`statevector`
+    (for ∂E/∂ψ0, differentiate :func:`energy_fn`).
 
-    With ``return_drift=True`` also returns ‖ψ_recovered − |0⟩‖ after the adjoint
-    sweep: the round-off accumulated by uncomputing (None for tape).
+    With ``return_drift=True`` also returns ‖ψ_recovered − ψ0‖ after the adjoint
+    sweep: the round-off accumulated by uncomputing (None for tape and Yao).
     """
     _check_pair(circuit, h)
     theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), as_strategy(method)
     simulator = _backend(backend, strategy)
     _check_memory(circuit, "value_and_grad", dtype, backend, strategy)
-    energy, grad, drift = simulator.value_and_grad(circuit, h, theta, dtype, strategy)
+    start = initial_state(psi0, circuit.n_qubits)
+    energy, grad, drift = simulator.value_and_grad(circuit, h, theta, dtype, strategy, start)
     return (energy, grad, drift) if return_drift else (energy, grad)
 
 
+def _jax_backend(circuit: Circuit, strategy: Strategy):
+    _check_memory(circuit, "value_and_grad", "complex128", "jax", strategy)
+    from .backends.jax_backend import BACKEND as jax_backend
+
+    jax_backend.check(strategy)
+    return jax_backend
+
+
+def state_fn(circuit: Circuit, method: str | Strategy = "adjoint") -> Callable:
+    """A pure JAX function ``(θ, ψ0=None) -> ψ``, complex of shape (2**n,).
+
+    ``ψ0``: None (|0…0⟩), a basis-state index, or a normalised complex array of length
+    2**n. For the adjoint its VJP is the reversible sweep started from the cotangent
+    ψ̄: gradients with respect to θ and ψ0 in O(1) statevectors whatever the depth, so
+    any real function of the state (a fidelity, an overlap, probabilities) trains
+    through it. Composes with ``jax.jit``, ``jax.grad`` and ``jax.vmap`` (over θ and over
+    a batch of ψ0). Precision follows JAX's x64 flag (complex128 when it is on). The
+    function is built from the circuit as it is now: changing the circuit afterwards
+    does not change it (call ``state_fn`` again)."""
+    if not isinstance(circuit, Circuit):
+        raise RevadError(f"expected a revad.Circuit, got {type(circuit).__name__}")
+    strategy = as_strategy(method)
+    return _jax_backend(circuit, strategy).state_fn(circuit, strategy)
+
+
+def expval_fn(
+    circuit: Circuit, observables: list[Hamiltonian], method: str | Strategy = "adjoint"
+) -> Callable:
+    """A pure JAX function ``(θ, ψ0=None) -> (⟨H_1⟩, …, ⟨H_K⟩)``, a real array of shape (K,).
+
+    For the adjoint its VJP is one reversible sweep whatever K, started from
+    ``λ = Σ_k w_k H_k ψ`` for the cotangent weights w. ``ψ0``, composition and
+    precision as for :func:`state_fn`."""
+    hams = _check_observables(circuit, observables)
+    strategy = as_strategy(method)
+    return _jax_backend(circuit, strategy).expval_fn(circuit, hams, strategy)
+
+
 def energy_fn(circuit: Circuit, h: Hamiltonian, method: str | Strategy = "adjoint") -> Callable:
-    """A pure JAX function ``θ -> E``; for the adjoint its VJP is the reversible sweep.
+    """A pure JAX function ``(θ, ψ0=None) -> E``; for the adjoint its VJP is the reversible
+    sweep (with respect to θ and ψ0).
 
     Composes with ``jax.jit``, ``jax.grad`` and ``jax.vmap``. Precision follows JAX's
     x64 flag: enable it (``jax.config.update("jax_enable_x64", True)``) for complex128.
@@ -164,9 +224,9 @@ def energy_fn(circuit: Circuit, h: Hamiltonian, method: str | Strategy = "adjoin
     circuit afterwards does not change it (call ``energy_fn`` again).
     """
     _check_pair(circuit, h)
-    strategy = as_strategy(method)
-    _check_memory(circuit, "value_and_grad", "complex128", "jax", strategy)
-    from .backends.jax_backend import BACKEND as jax_backend
+    expvals = expval_fn(circuit, [h], method)
 
-    jax_backend.check(strategy)
-    return jax_backend.energy_fn(circuit, h, strategy)
+    def energy(theta, psi0=None):
+        return expvals(theta, psi0)[0]
+
+    return energy

@@ -483,25 +483,49 @@ def _decode_hamiltonian(n, coeffs, term, pauli, qubit) -> revad.Hamiltonian:
     return revad.Hamiltonian(terms, n_qubits=int(n))
 
 
+def _state(interleaved):
+    """ψ0 as Julia receives it (float64, real and imaginary parts interleaved), decoded."""
+    if interleaved is None:
+        return None
+    assert interleaved.dtype == np.float64 and interleaved.ndim == 1
+    return interleaved.view(np.complex128)
+
+
 class FakeRevadYao:
     """NumPy stand-in with the Julia functions' signatures (checked against the source)."""
 
     def __init__(self):
         self.calls = []
 
-    def statevector(self, n, codes, q1, q2, slots, angles, theta, *, dtype, device):
+    def statevector(self, n, codes, q1, q2, slots, angles, theta, *, dtype, device, psi0=None):
         self.calls.append(("statevector", dtype, device))
         c = _decode_circuit(n, codes, q1, q2, slots, angles)
-        psi = revad.statevector(c, theta, backend="numpy").astype(np.complex128)
+        psi = revad.statevector(c, theta, backend="numpy", psi0=_state(psi0))
+        psi = psi.astype(np.complex128)
         return list(psi.view(np.float64))  # Julia returns a Vector{Float64}
 
     def expectation(
-        self, n, codes, q1, q2, slots, angles, theta, coeffs, term, pauli, qubit, *, dtype, device
+        self,
+        n,
+        codes,
+        q1,
+        q2,
+        slots,
+        angles,
+        theta,
+        coeffs,
+        term,
+        pauli,
+        qubit,
+        *,
+        dtype,
+        device,
+        psi0=None,
     ):
         self.calls.append(("expectation", dtype, device))
         c = _decode_circuit(n, codes, q1, q2, slots, angles)
         h = _decode_hamiltonian(n, coeffs, term, pauli, qubit)
-        return revad.expectation(c, h, theta, backend="numpy")
+        return revad.expectation(c, h, theta, backend="numpy", psi0=_state(psi0))
 
     def energy_and_gradient(
         self,
@@ -520,12 +544,13 @@ class FakeRevadYao:
         *,
         dtype,
         device,
+        psi0=None,
     ):
         self.calls.append(("energy_and_gradient", dtype, device))
         c = _decode_circuit(n, codes, q1, q2, slots, angles)
         assert c.n_params == nparams
         h = _decode_hamiltonian(n, coeffs, term, pauli, qubit)
-        energy, grad = revad.value_and_grad(c, h, theta, backend="numpy")
+        energy, grad = revad.value_and_grad(c, h, theta, backend="numpy", psi0=_state(psi0))
         return energy, list(grad)
 
 
@@ -537,8 +562,9 @@ def test_fake_module_has_julia_signatures(function):
     positional = [p for p, v in params.items() if v.kind is v.POSITIONAL_OR_KEYWORD][1:]
     keywords = [p for p, v in params.items() if v.kind is v.KEYWORD_ONLY]
     assert positional == _julia_positional_args(function)
-    assert keywords == ["dtype", "device"]
+    assert keywords == ["dtype", "device", "psi0"]
     assert "dtype::AbstractString" in JULIA_SRC and "device::AbstractString" in JULIA_SRC
+    assert JULIA_SRC.count("psi0 = nothing,") == 4  # three entry points and initial_state
 
 
 @pytest.fixture
@@ -567,6 +593,25 @@ def test_backend_calls_through_the_bridge(fake_julia, dtype, rng):
     assert g.dtype == np.float64 and g.shape == (c.n_params,)
     np.testing.assert_allclose(g, g_ref, atol=1e-12)
     assert [call[1:] for call in fake_julia.calls] == [(dtype, "cpu")] * 3
+
+
+def test_backend_passes_psi0_interleaved(fake_julia, rng):
+    """ψ0 (an index or a state) reaches Julia as interleaved float64; results match NumPy's."""
+    c, h = mixed_circuit(), mixed_hamiltonian()
+    theta = rng.uniform(-np.pi, np.pi, c.n_params)
+    psi0 = rng.normal(size=8) + 1j * rng.normal(size=8)
+    for start in (psi0 / np.linalg.norm(psi0), 5):
+        kwargs = {"theta": theta, "psi0": start}
+        np.testing.assert_allclose(
+            revad.statevector(c, backend="yao", **kwargs),
+            revad.statevector(c, backend="numpy", **kwargs),
+            atol=1e-13,
+        )
+        e, g = revad.value_and_grad(c, h, backend="yao", **kwargs)
+        e_ref, g_ref = revad.value_and_grad(c, h, backend="numpy", **kwargs)
+        assert e == pytest.approx(e_ref, abs=1e-13)
+        np.testing.assert_allclose(g, g_ref, atol=1e-13)
+        assert revad.expectation(c, h, backend="yao", **kwargs) == pytest.approx(e_ref, abs=1e-13)
 
 
 def test_backend_rejects_wrong_gradient_shape(fake_julia, monkeypatch):

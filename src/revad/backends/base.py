@@ -37,9 +37,15 @@ class Backend:
         return None
 
     def statevector(
-        self, circuit: Circuit, theta: np.ndarray, dtype: np.dtype, strategy: Strategy
+        self,
+        circuit: Circuit,
+        theta: np.ndarray,
+        dtype: np.dtype,
+        strategy: Strategy,
+        psi0: np.ndarray | None = None,
     ) -> np.ndarray:
-        """ψ = U(θ)|0…0⟩ (qubit 0 = least significant bit)."""
+        """ψ = U(θ)ψ0 (qubit 0 = least significant bit); ψ0 = None is |0…0⟩, else a
+        checked complex128 state (``revad.ir.states.initial_state``)."""
         raise NotImplementedError
 
     def expectation(
@@ -49,8 +55,9 @@ class Backend:
         theta: np.ndarray,
         dtype: np.dtype,
         strategy: Strategy,
+        psi0: np.ndarray | None = None,
     ) -> float:
-        """⟨ψ|H|ψ⟩."""
+        """⟨ψ|H|ψ⟩ for ψ = U(θ)ψ0."""
         raise NotImplementedError
 
     def value_and_grad(
@@ -60,6 +67,7 @@ class Backend:
         theta: np.ndarray,
         dtype: np.dtype,
         strategy: Strategy,
+        psi0: np.ndarray | None = None,
     ) -> tuple[float, np.ndarray, float | None]:
         """(E, ∂E/∂θ, drift); drift is None where the strategy or backend has none."""
         raise NotImplementedError

@@ -17,38 +17,50 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..compile.program import Ops, compile_circuit, compile_fused, compile_hamiltonian
+from ..compile.program import (
+    Observables,
+    Ops,
+    compile_circuit,
+    compile_fused,
+    compile_observables,
+)
 from ..diff import adjoint, tape
 from ..diff.strategies import Adjoint, Strategy, Tape
 from ..errors import RevadError
 from ..ir.circuit import Circuit
 from ..ir.hamiltonian import Hamiltonian
+from ..ir.states import check_basis_index, check_state
 from ..kernels import Kernels, native, select
+from ..kernels.steps import complex_dtype
 from .base import Backend
 
 MAX_QUBITS = 30  # int32 basis indices
 
 
 @partial(jax.jit, static_argnames=("kernels",))
-def _statevector(theta, program, kernels: Kernels):
-    return adjoint.forward(theta, program, kernels)
+def _statevector(theta, psi0, program, kernels: Kernels):
+    return adjoint.forward(theta, program, kernels, psi0)
 
 
 @partial(jax.jit, static_argnames=("kernels",))
-def _expectation(theta, program, ham, kernels: Kernels):
-    return adjoint.energy(theta, jnp.zeros((), theta.dtype), program, ham, kernels)
-
-
-@partial(jax.jit, static_argnames=("kernels",))
-def _adjoint_value_and_grad(theta, program, ham, kernels: Kernels):
-    """E, (∂E/∂θ, drift): JAX's value_and_grad of the custom VJP (the sweep)."""
+def _expectation(theta, psi0, program, observables, kernels: Kernels):
     probe = jnp.zeros((), theta.dtype)
-    return jax.value_and_grad(adjoint.energy, argnums=(0, 1))(theta, probe, program, ham, kernels)
+    return adjoint.expvals(theta, psi0, probe, program, observables, kernels)[0]
+
+
+@partial(jax.jit, static_argnames=("kernels",))
+def _adjoint_value_and_grad(theta, psi0, program, observables, kernels: Kernels):
+    """E, (∂E/∂θ, drift): JAX's value_and_grad of the custom VJP (the sweep)."""
+
+    def energy(theta, probe):
+        return adjoint.expvals(theta, psi0, probe, program, observables, kernels)[0]
+
+    return jax.value_and_grad(energy, argnums=(0, 1))(theta, jnp.zeros((), theta.dtype))
 
 
 @partial(jax.jit, static_argnames=("n",))
-def _tape_value_and_grad(theta, ops, ham, n):
-    return jax.value_and_grad(tape.energy)(theta, ops, ham, n)
+def _tape_value_and_grad(theta, psi0, ops, observables, n):
+    return jax.value_and_grad(lambda t: tape.expvals(t, ops, observables, n, psi0)[0])(theta)
 
 
 def reduce_angles(theta) -> np.ndarray:
@@ -111,80 +123,118 @@ class JaxBackend(Backend):
             native.require()
         return native.status()
 
-    def statevector(self, circuit, theta, dtype, strategy):
+    def statevector(self, circuit, theta, dtype, strategy, psi0=None):
         _check_size(circuit.n_qubits)
         rdtype, kernels = _real_dtype(dtype), _kernels(strategy)
         with jax.enable_x64(rdtype == np.float64):
             program = _for_precision(compile_fused(circuit), rdtype)
-            return np.asarray(_statevector(_angles(theta, rdtype), program, kernels))
+            start = _start(psi0, rdtype)
+            return np.asarray(_statevector(_angles(theta, rdtype), start, program, kernels))
 
-    def expectation(self, circuit, h, theta, dtype, strategy):
+    def expectation(self, circuit, h, theta, dtype, strategy, psi0=None):
         _check_size(circuit.n_qubits)
         rdtype, kernels = _real_dtype(dtype), _kernels(strategy)
         with jax.enable_x64(rdtype == np.float64):
             program = _for_precision(compile_fused(circuit), rdtype)
-            ham = compile_hamiltonian(h)
-            return float(_expectation(_angles(theta, rdtype), program, ham, kernels))
+            obs, start = compile_observables([h]), _start(psi0, rdtype)
+            return float(_expectation(_angles(theta, rdtype), start, program, obs, kernels))
 
-    def value_and_grad(self, circuit, h, theta, dtype, strategy):
-        """(E, ∂E/∂θ, drift); drift (‖recovered |0⟩ − |0⟩‖) is None for the tape."""
+    def value_and_grad(self, circuit, h, theta, dtype, strategy, psi0=None):
+        """(E, ∂E/∂θ, drift); drift (‖recovered ψ0 − ψ0‖) is None for the tape."""
         _check_size(circuit.n_qubits)
         rdtype = _real_dtype(dtype)
         with jax.enable_x64(rdtype == np.float64):
-            theta = _angles(theta, rdtype)
-            ham = compile_hamiltonian(h)
+            theta, start = _angles(theta, rdtype), _start(psi0, rdtype)
+            obs = compile_observables([h])
             if isinstance(strategy, Tape):
                 ops = _for_precision(compile_circuit(circuit), rdtype)
-                energy, grad = _tape_value_and_grad(theta, ops, ham, circuit.n_qubits)
+                energy, grad = _tape_value_and_grad(theta, start, ops, obs, circuit.n_qubits)
                 return float(energy), np.asarray(grad, np.float64), None
             program = _for_precision(compile_fused(circuit), rdtype)
-            energy, (grad, drift) = _adjoint_value_and_grad(theta, program, ham, _kernels(strategy))
+            energy, (grad, drift) = _adjoint_value_and_grad(
+                theta, start, program, obs, _kernels(strategy)
+            )
             return float(energy), np.asarray(grad, np.float64), float(drift)
 
-    def energy_fn(self, circuit: Circuit, h: Hamiltonian, strategy: Strategy) -> Callable:
-        """A pure JAX function ``θ -> E`` through the same differentiable path as
-        :meth:`value_and_grad` (the custom VJP for the adjoint, plain AD for the tape).
+    def state_fn(self, circuit: Circuit, strategy: Strategy) -> Callable:
+        """A pure JAX function ``(θ, ψ0=None) -> ψ``; see :class:`Differentiable`."""
+        return Differentiable(circuit, strategy).state
 
-        Precision follows JAX's x64 setting at call time: complex128 when
-        ``jax_enable_x64`` is on, complex64 otherwise."""
+    def expval_fn(self, circuit: Circuit, hams: list[Hamiltonian], strategy: Strategy) -> Callable:
+        """A pure JAX function ``(θ, ψ0=None) -> (⟨H_k⟩)_k``; see :class:`Differentiable`."""
+        return partial(Differentiable(circuit, strategy).expvals, compile_observables(hams))
+
+
+def _start(psi0, rdtype) -> jax.Array | None:
+    """The input state as a JAX array of the run's complex dtype (None: |0…0⟩)."""
+    return None if psi0 is None else jnp.asarray(psi0, complex_dtype(rdtype))
+
+
+class Differentiable:
+    """A circuit's state and expectation values as pure JAX functions of (θ, ψ0), through
+    the same differentiable path as :meth:`JaxBackend.value_and_grad`: the custom VJPs
+    of ``revad.diff.adjoint`` (the sweep), or plain AD through the tape.
+
+    They compose with ``jax.jit``, ``jax.grad`` and ``jax.vmap`` (over θ and over ψ0).
+    Precision follows JAX's x64 setting at call time: complex128 when
+    ``jax_enable_x64`` is on, complex64 otherwise. ψ0 is None (|0…0⟩), a basis-state
+    index, or a state of length 2**n (checked normalised where its values are known,
+    i.e. outside ``jit``/``vmap``)."""
+
+    def __init__(self, circuit: Circuit, strategy: Strategy):
         _check_size(circuit.n_qubits)
-        ham = compile_hamiltonian(h)
+        self.n_qubits, self.n_params = circuit.n_qubits, circuit.n_params
+        self.tape = isinstance(strategy, Tape)
+        self.compiled = compile_circuit(circuit) if self.tape else compile_fused(circuit)
+        self.kernels = None if self.tape else _kernels(strategy)
 
-        def check(theta):
-            theta = jnp.asarray(theta)
-            if jnp.issubdtype(theta.dtype, jnp.complexfloating):
-                raise RevadError(f"theta must be real; got a {theta.dtype} array")
-            if not jnp.issubdtype(theta.dtype, jnp.floating):
-                theta = theta.astype(float)
-            if theta.shape != (circuit.n_params,):
-                raise RevadError(
-                    f"theta must have shape ({circuit.n_params},) for this circuit, "
-                    f"got {theta.shape}"
-                )
-            return theta
+    def state(self, theta, psi0=None) -> jax.Array:
+        """ψ = U(θ)ψ0, complex, shape (2**n,)."""
+        theta, psi0, compiled = self._inputs(theta, psi0)
+        if self.tape:
+            return tape.forward(theta, compiled, self.n_qubits, psi0)
+        probe = jnp.zeros((), theta.dtype)
+        return adjoint.state(theta, psi0, probe, compiled, self.kernels)
 
-        def compiled_for(compiled, theta):  # fixed angles reduced mod 4π in float32
-            return _for_precision(
-                compiled, np.float64 if theta.dtype == jnp.float64 else np.float32
-            )
+    def expvals(self, observables: Observables, theta, psi0=None) -> jax.Array:
+        """(⟨ψ|H_k|ψ⟩)_k, real, shape (K,)."""
+        theta, psi0, compiled = self._inputs(theta, psi0)
+        if self.tape:
+            return tape.expvals(theta, compiled, observables, self.n_qubits, psi0)
+        probe = jnp.zeros((), theta.dtype)
+        return adjoint.expvals(theta, psi0, probe, compiled, observables, self.kernels)
 
-        if isinstance(strategy, Tape):
-            ops = compile_circuit(circuit)
+    def _inputs(self, theta, psi0):
+        theta = _traced_theta(theta, self.n_params)
+        rdtype = np.float64 if theta.dtype == jnp.float64 else np.float32
+        psi0 = _traced_psi0(psi0, self.n_qubits, complex_dtype(rdtype))
+        return theta, psi0, _for_precision(self.compiled, rdtype)
 
-            def tape_energy(theta):
-                theta = check(theta)
-                return tape.energy(theta, compiled_for(ops, theta), ham, circuit.n_qubits)
 
-            return tape_energy
+def _traced_theta(theta, n_params: int) -> jax.Array:
+    theta = jnp.asarray(theta)
+    if jnp.issubdtype(theta.dtype, jnp.complexfloating):
+        raise RevadError(f"theta must be real; got a {theta.dtype} array")
+    if not jnp.issubdtype(theta.dtype, jnp.floating):
+        theta = theta.astype(float)
+    if theta.shape != (n_params,):
+        raise RevadError(f"theta must have shape ({n_params},) for this circuit, got {theta.shape}")
+    return theta
 
-        program, kernels = compile_fused(circuit), _kernels(strategy)
 
-        def energy(theta):
-            theta = check(theta)
-            probe = jnp.zeros((), theta.dtype)
-            return adjoint.energy(theta, probe, compiled_for(program, theta), ham, kernels)
-
-        return energy
+def _traced_psi0(psi0, n: int, cdtype: np.dtype) -> jax.Array | None:
+    """ψ0 for a traced function: None, a basis-state index, or a state checked by
+    :func:`revad.ir.states.check_state` where its values are known."""
+    if psi0 is None:
+        return None
+    if isinstance(psi0, (int, np.integer)) and not isinstance(psi0, bool):
+        index = check_basis_index(psi0, n)
+        return (jax.lax.iota(jnp.int32, 2**n) == index).astype(cdtype)
+    if isinstance(psi0, jax.core.Tracer):
+        if psi0.shape != (2**n,):
+            raise RevadError(f"psi0 must have shape ({2**n},) for {n} qubits, got {psi0.shape}")
+        return psi0.astype(cdtype)
+    return jnp.asarray(check_state(psi0, n), cdtype)
 
 
 BACKEND = JaxBackend()

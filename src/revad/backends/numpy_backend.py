@@ -100,15 +100,19 @@ def _zero_state(n: int, dtype) -> np.ndarray:
     return psi
 
 
-def _run(circuit: Circuit, theta: np.ndarray, ws: _Workspace) -> np.ndarray:
-    psi = _zero_state(circuit.n_qubits, ws.dtype)
+def _start(n: int, dtype, psi0: np.ndarray | None) -> np.ndarray:
+    return _zero_state(n, dtype) if psi0 is None else psi0.astype(dtype)  # a copy
+
+
+def _run(circuit: Circuit, theta: np.ndarray, ws: _Workspace, psi0=None) -> np.ndarray:
+    psi = _start(circuit.n_qubits, ws.dtype, psi0)
     for op in circuit.ops:
         ws.apply(psi, _gate_matrix(op, theta).astype(ws.dtype), op.qubits)
     return psi
 
 
-def statevector(circuit: Circuit, theta: np.ndarray, dtype=np.complex128) -> np.ndarray:
-    return _run(circuit, theta, _Workspace(circuit.n_qubits, dtype))
+def statevector(circuit: Circuit, theta: np.ndarray, dtype=np.complex128, psi0=None) -> np.ndarray:
+    return _run(circuit, theta, _Workspace(circuit.n_qubits, dtype), psi0)
 
 
 def _apply_hamiltonian(h: Hamiltonian, n: int, psi: np.ndarray) -> np.ndarray:
@@ -144,18 +148,20 @@ def _apply_hamiltonian(h: Hamiltonian, n: int, psi: np.ndarray) -> np.ndarray:
     return out.astype(psi.dtype, copy=False)
 
 
-def expectation(circuit: Circuit, h: Hamiltonian, theta: np.ndarray, dtype=np.complex128) -> float:
-    psi = statevector(circuit, theta, dtype)
+def expectation(
+    circuit: Circuit, h: Hamiltonian, theta: np.ndarray, dtype=np.complex128, psi0=None
+) -> float:
+    psi = statevector(circuit, theta, dtype, psi0)
     return float(np.vdot(psi, _apply_hamiltonian(h, circuit.n_qubits, psi)).real)
 
 
 def value_and_grad(
-    circuit: Circuit, h: Hamiltonian, theta: np.ndarray, dtype=np.complex128
+    circuit: Circuit, h: Hamiltonian, theta: np.ndarray, dtype=np.complex128, psi0=None
 ) -> tuple[float, np.ndarray, float]:
-    """Reversible adjoint: returns (energy, gradient, drift of the recovered |0⟩)."""
+    """Reversible adjoint: returns (energy, gradient, drift of the recovered ψ0)."""
     n = circuit.n_qubits
     ws = _Workspace(n, dtype)
-    psi = _run(circuit, theta, ws)
+    psi = _run(circuit, theta, ws, psi0)
     lam = _apply_hamiltonian(h, n, psi)
     energy = float(np.vdot(psi, lam).real)
     grad = np.zeros(circuit.n_params)
@@ -166,7 +172,7 @@ def value_and_grad(
         g = ws.grad_and_uncompute(psi, lam, matrix, generator, op.qubits)
         if op.param is not None:
             grad[op.param] += g
-    drift = float(np.linalg.norm(psi - _zero_state(n, ws.dtype)))
+    drift = float(np.linalg.norm(psi - _start(n, ws.dtype, psi0)))
     return energy, grad, drift
 
 
@@ -175,14 +181,14 @@ class NumpyBackend(Backend):
 
     name = "numpy"
 
-    def statevector(self, circuit, theta, dtype, strategy):
-        return statevector(circuit, theta, dtype)
+    def statevector(self, circuit, theta, dtype, strategy, psi0=None):
+        return statevector(circuit, theta, dtype, psi0)
 
-    def expectation(self, circuit, h, theta, dtype, strategy):
-        return expectation(circuit, h, theta, dtype)
+    def expectation(self, circuit, h, theta, dtype, strategy, psi0=None):
+        return expectation(circuit, h, theta, dtype, psi0)
 
-    def value_and_grad(self, circuit, h, theta, dtype, strategy):
-        return value_and_grad(circuit, h, theta, dtype)
+    def value_and_grad(self, circuit, h, theta, dtype, strategy, psi0=None):
+        return value_and_grad(circuit, h, theta, dtype, psi0)
 
 
 BACKEND = NumpyBackend()

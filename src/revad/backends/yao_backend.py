@@ -99,13 +99,17 @@ def _hamiltonian_args(h: Hamiltonian) -> tuple:
     return enc.coeffs, enc.term, enc.pauli, enc.qubit
 
 
-def _call(name: str, *args, dtype):
-    """Call ``RevadYao.<name>(args...; dtype, device)``, starting Julia if needed."""
+def _call(name: str, *args, dtype, psi0: np.ndarray | None):
+    """Call ``RevadYao.<name>(args...; dtype, device[, psi0])``, starting Julia if needed;
+    ψ0 goes as float64 with real and imaginary parts interleaved."""
     device = _device()
     module = julia_module()
     if device == "cuda":
         _load_cuda()
-    return getattr(module, name)(*args, dtype=np.dtype(dtype).name, device=device)
+    kwargs = {"dtype": np.dtype(dtype).name, "device": device}
+    if psi0 is not None:
+        kwargs["psi0"] = np.ascontiguousarray(psi0, np.complex128).view(np.float64)
+    return getattr(module, name)(*args, **kwargs)
 
 
 class YaoBackend(Backend):
@@ -113,22 +117,24 @@ class YaoBackend(Backend):
 
     name = "yao"
 
-    def statevector(self, circuit, theta, dtype, strategy):
-        """ψ = U(θ)|0…0⟩ from Yao (qubit 0 = least significant bit)."""
+    def statevector(self, circuit, theta, dtype, strategy, psi0=None):
+        """ψ = U(θ)ψ0 from Yao (qubit 0 = least significant bit)."""
         _, args = _circuit_args(circuit, theta)
-        interleaved = np.array(_call("statevector", *args, dtype=dtype), dtype=np.float64)
+        result = _call("statevector", *args, dtype=dtype, psi0=psi0)
+        interleaved = np.array(result, dtype=np.float64)
         return interleaved.view(np.complex128).astype(dtype)
 
-    def expectation(self, circuit, h, theta, dtype, strategy):
+    def expectation(self, circuit, h, theta, dtype, strategy, psi0=None):
         """⟨ψ|H|ψ⟩ from Yao's ``expect``."""
         _, args = _circuit_args(circuit, theta)
-        return float(_call("expectation", *args, *_hamiltonian_args(h), dtype=dtype))
+        return float(_call("expectation", *args, *_hamiltonian_args(h), dtype=dtype, psi0=psi0))
 
-    def value_and_grad(self, circuit, h, theta, dtype, strategy):
+    def value_and_grad(self, circuit, h, theta, dtype, strategy, psi0=None):
         """(E, ∂E/∂θ, None) from one call of Yao's ``expect'`` (reversible adjoint)."""
         enc, args = _circuit_args(circuit, theta)
+        h_args = _hamiltonian_args(h)
         energy, grad = _call(
-            "energy_and_gradient", *args, enc.n_params, *_hamiltonian_args(h), dtype=dtype
+            "energy_and_gradient", *args, enc.n_params, *h_args, dtype=dtype, psi0=psi0
         )
         grad = np.array(grad, dtype=np.float64)
         if grad.shape != (enc.n_params,):

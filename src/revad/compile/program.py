@@ -33,7 +33,17 @@ class Ops(NamedTuple):
 class PauliArrays(NamedTuple):
     xmask: np.ndarray
     zmask: np.ndarray
-    weight: np.ndarray
+    weight: np.ndarray | jax.Array  # complex; scaled inside a trace by expval cotangents
+
+
+class Observables(NamedTuple):
+    """K Hamiltonians: each on its own (for the K values), and all their terms in one
+    sum sorted by X mask with ``owner[t]``, the observable term t came from (so that
+    ``Σ_k w_k H_k ψ`` is one Pauli pass with weights ``weight[t]·w[owner[t]]``)."""
+
+    each: tuple[PauliArrays, ...]
+    merged: PauliArrays
+    owner: np.ndarray
 
 
 T = TypeVar("T")
@@ -90,6 +100,16 @@ def compile_hamiltonian(h: Hamiltonian) -> PauliArrays:
     return PauliArrays(
         m.xmask[order].astype(np.int32), m.zmask[order].astype(np.int32), m.weight[order]
     )
+
+
+def compile_observables(hams: list[Hamiltonian]) -> Observables:
+    """Hamiltonians → :class:`Observables`."""
+    each = tuple(compile_hamiltonian(h) for h in hams)
+    owner = np.concatenate([np.full(len(p.xmask), k, np.int32) for k, p in enumerate(each)])
+    fields = [np.concatenate(parts) for parts in zip(*each, strict=True)]
+    order = np.argsort(fields[0], kind="stable")
+    merged = PauliArrays(*(f[order] for f in fields))
+    return Observables(each, merged, owner[order])
 
 
 jax.tree_util.register_dataclass(

@@ -1,16 +1,25 @@
 """The reversible adjoint, written once over the kernel protocol (``revad.kernels``).
 
-Forward: run the program's steps from |0…0⟩ keeping only the current state. Energy:
-λ = Hψ, E = Re⟨ψ|λ⟩. Backward (the sweep): walk the steps in reverse; at each step read
-the gradient from (ψ, λ) (a generic gate's ``Im⟨λ|P|ψ⟩``, or ``Im Tr(Q_i R)`` for the
-gates of a fused block, from its cross-density R), then uncompute ψ ← U†ψ, λ ← U†λ.
-Memory is O(1) statevectors and O(chunk) scalars whatever the depth; the traced program
-(hence compile time) does not grow with depth. The state recovered at the end (ideally
-|0⟩) measures the round-off accumulated by uncomputing: the "drift".
+Forward: run the program's steps from ψ0 (default |0…0⟩) keeping only the current
+state. Backward (the sweep): start from the final ψ and a cotangent state λ, walk the
+steps in reverse; at each step read the gradient from (ψ, λ) (a generic gate's
+``Im⟨λ|P|ψ⟩``, or ``Im Tr(Q_i R)`` for the gates of a fused block, from its
+cross-density R), then uncompute ψ ← U†ψ, λ ← U†λ. That reads ``2 Re⟨λ|∂ψ/∂θ_k⟩`` for
+every k; after the sweep λ has become ``U†λ``, which gives the cotangent of ψ0.
+Memory is O(1) statevectors and O(chunk) scalars whatever the depth; the traced
+program (hence compile time) does not grow with depth. The state recovered at the end
+(ideally ψ0) measures the round-off accumulated by uncomputing: the "drift".
 
-:func:`energy` is a ``jax.custom_vjp`` whose backward rule is the sweep. Everything
-differentiable goes through it: ``revad.value_and_grad``, ``revad.expectation`` and
-``revad.energy_fn`` on the JAX backend.
+Two ``jax.custom_vjp`` functions share that backward rule; everything differentiable on
+the JAX backend goes through them:
+
+- :func:`state`: ψ(θ, ψ0). For JAX's cotangent ψ̄ (``θ̄_k = Re Σ_j ψ̄_j ∂ψ_j/∂θ_k``)
+  the sweep starts from ``λ = conj(ψ̄)/2``.
+- :func:`expvals`: ``E_k = ⟨ψ|H_k|ψ⟩`` for K observables. For cotangent weights w one
+  sweep starts from ``λ = Σ_k w_k H_k ψ`` (one Pauli pass over all terms), whatever K.
+  With one observable the forward's λ = Hψ is kept instead of recomputed.
+
+In both, ``ψ̄0 = 2·conj(U†λ)``.
 """
 
 from __future__ import annotations
@@ -21,10 +30,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
-from jax.typing import ArrayLike
 
 from ..compile.fusion import BLOCK, Program
-from ..compile.program import PauliArrays
+from ..compile.program import Observables, PauliArrays
 from ..kernels.protocol import Kernels, States
 from ..kernels.steps import (
     StepArrays,
@@ -35,16 +43,18 @@ from ..kernels.steps import (
     zero_state,
 )
 
+State = jax.Array | None  # an input state ψ0; None is |0…0⟩
 
-def forward(theta: jax.Array, program: Program, kernels: Kernels) -> jax.Array:
-    """ψ = U(θ)|0…0⟩: a scan over chunks of steps; each chunk's kernel data is built, then run."""
+
+def forward(theta: jax.Array, program: Program, kernels: Kernels, psi0: State = None) -> jax.Array:
+    """ψ = U(θ)ψ0: a scan over chunks of steps; each chunk's kernel data is built, then run."""
     cdtype = complex_dtype(theta.dtype)
 
     def chunk(states: States, arrays: StepArrays) -> tuple[States, None]:
         return kernels.forward(states, forward_steps(theta, arrays, cdtype), program), None
 
-    states = kernels.start(zero_state(program.n_qubits, cdtype))
-    return lax.scan(chunk, states, chunks(program))[0][0]
+    start = zero_state(program.n_qubits, cdtype) if psi0 is None else psi0
+    return lax.scan(chunk, kernels.start(start), chunks(program))[0][0]
 
 
 def _readout(
@@ -58,8 +68,8 @@ def _readout(
 
 def sweep(
     theta: jax.Array, program: Program, psi: jax.Array, lam: jax.Array, kernels: Kernels
-) -> tuple[jax.Array, jax.Array]:
-    """The reverse sweep from the final ψ and λ = Hψ: (∂E/∂θ, recovered initial state)."""
+) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """The reverse sweep from the final ψ and λ: (``2 Re⟨λ|∂ψ/∂θ⟩``, recovered ψ0, U†λ)."""
     cdtype, n_params = psi.dtype, theta.shape[0]
 
     def chunk(
@@ -73,44 +83,105 @@ def sweep(
 
     carry = (kernels.start(psi, lam), jnp.zeros(n_params + 1, theta.dtype))
     (states, grad), _ = lax.scan(chunk, carry, chunks(program), reverse=True)
-    return grad[:n_params], states[0]
+    return grad[:n_params], states[0], states[1]
 
 
-def drift(psi0: jax.Array) -> jax.Array:
-    """‖ψ0 − |0…0⟩‖ for the state the sweep recovered."""
-    return jnp.sqrt(jnp.abs(psi0[0] - 1) ** 2 + jnp.sum(jnp.abs(psi0[1:]) ** 2))
+def drift(recovered: jax.Array, psi0: State = None) -> jax.Array:
+    """‖recovered − ψ0‖ for the input state the sweep recovered (ψ0 = |0…0⟩ by default)."""
+    if psi0 is not None:
+        return jnp.sqrt(jnp.sum(jnp.abs(recovered - psi0) ** 2))
+    return jnp.sqrt(jnp.abs(recovered[0] - 1) ** 2 + jnp.sum(jnp.abs(recovered[1:]) ** 2))
+
+
+def _pullback(
+    kernels: Kernels,
+    theta: jax.Array,
+    psi0: State,
+    program: Program,
+    psi: jax.Array,
+    lam: jax.Array,
+) -> tuple[jax.Array, State, jax.Array]:
+    """(θ̄, ψ̄0, drift) from one sweep started at the final ψ and λ."""
+    grad, recovered, lam0 = sweep(theta, program, psi, lam, kernels)
+    psi0_bar = None if psi0 is None else 2 * jnp.conj(lam0)
+    return grad, psi0_bar, drift(recovered, psi0).astype(theta.dtype)
+
+
+StateResiduals = tuple[jax.Array, State, Program, jax.Array]  # θ, ψ0, program, ψ
 
 
 @partial(jax.custom_vjp, nondiff_argnums=(4,))
-def energy(
-    theta: jax.Array, probe: ArrayLike, program: Program, ham: PauliArrays, kernels: Kernels
+def state(
+    theta: jax.Array, psi0: State, probe: jax.Array, program: Program, kernels: Kernels
 ) -> jax.Array:
-    """E(θ) = ⟨ψ(θ)|H|ψ(θ)⟩, differentiated by the sweep.
+    """ψ(θ) = U(θ)ψ0, differentiated by the sweep (θ and ψ0).
 
-    ``probe`` is a scalar the energy does not depend on: its cotangent carries the
+    ``probe`` is a scalar the result does not depend on: its cotangent carries the
     sweep's drift out of the backward rule (a custom VJP has no other way out), so
-    ``jax.value_and_grad(energy, argnums=(0, 1))`` gives ``E, (∂E/∂θ, drift)``. Pass 0."""
+    ``jax.vjp`` with respect to it gives the drift. Pass 0."""
     del probe
-    return kernels.pauli_sum(forward(theta, program, kernels), ham)[1]
+    return forward(theta, program, kernels, psi0)
 
 
-Residuals = tuple[jax.Array, Program, jax.Array, jax.Array]  # θ, program, ψ, λ = Hψ
+def _state_fwd(
+    theta: jax.Array, psi0: State, probe: jax.Array, program: Program, kernels: Kernels
+) -> tuple[jax.Array, StateResiduals]:
+    psi = forward(theta, program, kernels, psi0)
+    return psi, (theta, psi0, program, psi)
 
 
-def _energy_fwd(
-    theta: jax.Array, probe: ArrayLike, program: Program, ham: PauliArrays, kernels: Kernels
-) -> tuple[jax.Array, Residuals]:
-    psi = forward(theta, program, kernels)
-    lam, e = kernels.pauli_sum(psi, ham)
-    return e, (theta, program, psi, lam)
+def _state_bwd(
+    kernels: Kernels, residuals: StateResiduals, psi_bar: jax.Array
+) -> tuple[jax.Array, State, jax.Array, None]:
+    theta, psi0, program, psi = residuals
+    return (*_pullback(kernels, theta, psi0, program, psi, jnp.conj(psi_bar) / 2), None)
 
 
-def _energy_bwd(
-    kernels: Kernels, residuals: Residuals, cotangent: jax.Array
-) -> tuple[jax.Array, jax.Array, None, None]:
-    theta, program, psi, lam = residuals
-    grad, psi0 = sweep(theta, program, psi, lam, kernels)
-    return cotangent * grad, drift(psi0).astype(theta.dtype), None, None
+state.defvjp(_state_fwd, _state_bwd)
+
+# θ, ψ0, program, observables, ψ, and λ = Hψ where there is one observable
+ExpvalResiduals = tuple[jax.Array, State, Program, Observables, jax.Array, jax.Array | None]
 
 
-energy.defvjp(_energy_fwd, _energy_bwd)
+@partial(jax.custom_vjp, nondiff_argnums=(5,))
+def expvals(
+    theta: jax.Array,
+    psi0: State,
+    probe: jax.Array,
+    program: Program,
+    observables: Observables,
+    kernels: Kernels,
+) -> jax.Array:
+    """(⟨ψ|H_k|ψ⟩)_k for ψ = U(θ)ψ0, differentiated by one sweep; ``probe`` as in :func:`state`."""
+    return _expvals_fwd(theta, psi0, probe, program, observables, kernels)[0]
+
+
+def _expvals_fwd(
+    theta: jax.Array,
+    psi0: State,
+    probe: jax.Array,
+    program: Program,
+    observables: Observables,
+    kernels: Kernels,
+) -> tuple[jax.Array, ExpvalResiduals]:
+    psi = forward(theta, program, kernels, psi0)
+    pairs = [kernels.pauli_sum(psi, h) for h in observables.each]
+    values = jnp.stack([e for _, e in pairs])
+    lam = pairs[0][0] if len(pairs) == 1 else None
+    return values, (theta, psi0, program, observables, psi, lam)
+
+
+def _expvals_bwd(
+    kernels: Kernels, residuals: ExpvalResiduals, weights: jax.Array
+) -> tuple[jax.Array, State, jax.Array, None, None]:
+    theta, psi0, program, observables, psi, lam = residuals
+    if lam is None:  # λ = Σ_k w_k H_k ψ: every term once, weighted by its observable's w_k
+        merged = observables.merged
+        weight = jnp.asarray(merged.weight) * weights[jnp.asarray(observables.owner)]
+        lam = kernels.pauli_sum(psi, PauliArrays(merged.xmask, merged.zmask, weight))[0]
+    else:
+        lam = weights[0] * lam
+    return (*_pullback(kernels, theta, psi0, program, psi, lam), None, None)
+
+
+expvals.defvjp(_expvals_fwd, _expvals_bwd)
