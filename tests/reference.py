@@ -3,7 +3,7 @@
 import numpy as np
 
 import revad
-from revad.ir.gates import GATES
+from revad.ir.gates import FAMILIES, GATES
 
 
 def embed(local: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
@@ -27,7 +27,7 @@ def dense_unitary(circuit: revad.Circuit, theta) -> np.ndarray:
     u = np.eye(2**n, dtype=complex)
     for op in circuit.ops:
         angle = op.angle if op.param is None else theta[op.param]
-        local = GATES[op.name].matrix(0.0 if angle is None else angle)
+        local = op.gate.matrix(0.0 if angle is None else angle)
         u = embed(local, op.qubits, n) @ u
     return u
 
@@ -51,24 +51,49 @@ def finite_difference(f, theta, eps=1e-5) -> np.ndarray:
     return grad
 
 
-def random_circuit(n: int, n_gates: int, rng) -> revad.Circuit:
-    """Every gate of revad's set at least once, with new, shared and fixed parameters."""
+def random_unitary(dim: int, rng) -> np.ndarray:
+    q, r = np.linalg.qr(rng.normal(size=(dim, dim)) + 1j * rng.normal(size=(dim, dim)))
+    return q * (np.diag(r) / np.abs(np.diag(r)))
+
+
+def _family_use(name: str, n: int, rng) -> tuple[int, object]:
+    """A random arity and data for a gate family on n qubits."""
+    if name == "pauli_rot":
+        k = int(rng.integers(1, min(n, 4) + 1))
+        return k, "".join(rng.choice(list("XYZ"), size=k))
+    if name == "mcx":
+        return int(rng.integers(2, min(n, 4) + 1)), None
+    k = int(rng.integers(1, min(n, 3) + 1))
+    return k, random_unitary(2**k, rng)
+
+
+def random_circuit(n: int, n_gates: int, rng, names: list[str] | None = None) -> revad.Circuit:
+    """Every gate of revad's set that fits on n qubits at least once (families with random
+    words, arities and unitaries), with new, shared and fixed parameters; ``names``
+    restricts the set."""
     c = revad.Circuit(n)
-    names = list(GATES) + list(rng.choice(list(GATES), size=max(n_gates - len(GATES), 0)))
+    fits = [g for g in GATES if GATES[g].n_qubits <= n] + [
+        f for f in FAMILIES if n >= 2 or f != "mcx"
+    ]
+    fits = [g for g in fits if names is None or g in names]
+    names = fits + list(rng.choice(fits, size=max(n_gates - len(fits), 0)))
     rng.shuffle(names)
     for name in names:
-        gate = GATES[name]
-        qubits = tuple(int(q) for q in rng.choice(n, size=gate.n_qubits, replace=False))
-        if not gate.parametric:
-            c.add(name, qubits)
+        if name in GATES:
+            size, data, parametric = GATES[name].n_qubits, None, GATES[name].parametric
+        else:
+            (size, data), parametric = _family_use(name, n, rng), FAMILIES[name].parametric
+        qubits = tuple(int(q) for q in rng.choice(n, size=size, replace=False))
+        if not parametric:
+            c.add(name, qubits, data=data)
             continue
         choice = rng.integers(3) if c.n_params else 0
         if choice == 0:
-            c.add(name, qubits)
+            c.add(name, qubits, data=data)
         elif choice == 1:
-            c.add(name, qubits, param=int(rng.integers(c.n_params)))
+            c.add(name, qubits, param=int(rng.integers(c.n_params)), data=data)
         else:
-            c.add(name, qubits, angle=float(rng.uniform(-np.pi, np.pi)))
+            c.add(name, qubits, angle=float(rng.uniform(-np.pi, np.pi)), data=data)
     return c
 
 

@@ -70,6 +70,8 @@ def test_structure_holds_on_matrix(name):
             np.testing.assert_allclose(u[2:, :2], 0, atol=0)
             if theta != 0.0:  # the target block flips: not diagonal
                 assert np.abs(u[2:, 2:] - np.diag(np.diag(u[2:, 2:]))).max() > 1e-3
+        elif gate.structure == "multi-qubit":
+            assert gate.n_qubits >= 3
         else:
             assert gate.n_qubits == {"one-qubit": 1, "two-qubit": 2}[gate.structure]
     if gate.structure in ("one-qubit", "two-qubit", "controlled-flip") and gate.parametric:
@@ -123,8 +125,9 @@ def test_qasm_name_round_trips_through_the_writer_and_reader(name):
     from revad.ir.circuit import Circuit
 
     gate = GATES[name]
-    c = Circuit(2)
-    c.add(name, (1, 0)[: gate.n_qubits], **({"angle": 0.5} if gate.parametric else {}))
+    c = Circuit(max(2, gate.n_qubits))
+    qubits = tuple(reversed(range(c.n_qubits)))[: gate.n_qubits]
+    c.add(name, qubits, **({"angle": 0.5} if gate.parametric else {}))
     text = to_qasm(c)
     call = text.splitlines()[-1]
     assert call.split("(")[0].split(" ")[0] == gate.qasm
@@ -139,8 +142,8 @@ def test_every_gate_round_trips_through_qiskit_and_pennylane(name):
     from revad.ir.circuit import Circuit
 
     gate = GATES[name]
-    c = Circuit(2)
-    qubits = (1, 0)[: gate.n_qubits]
+    c = Circuit(max(2, gate.n_qubits))
+    qubits = tuple(reversed(range(c.n_qubits)))[: gate.n_qubits]
     if gate.parametric:
         c.add(name, qubits, param=c.new_params(1)[0])
     else:

@@ -32,7 +32,8 @@ def _run_forward(kernels, theta, program, psi):
     parts = chunks(program)
     for i in range(parts.step_type.shape[0]):
         chunk = type(parts)(*(field[i] for field in parts))
-        states = kernels.forward(states, forward_steps(theta, chunk, psi.dtype), program)
+        steps = forward_steps(theta, chunk, program.dense, psi.dtype)
+        states = kernels.forward(states, steps, program)
     return states[0]
 
 
@@ -41,7 +42,7 @@ def _run_backward(kernels, theta, program, psi, lam):
     parts = chunks(program)
     for i in reversed(range(parts.step_type.shape[0])):
         chunk = type(parts)(*(field[i] for field in parts))
-        steps, _ = backward_steps(theta, chunk, psi.dtype)
+        steps, _ = backward_steps(theta, chunk, program.dense, psi.dtype)
         states, r, g = kernels.backward(states, steps, program, theta.shape[0])
         readouts.append((np.asarray(r), np.asarray(g)))
     return states[0], states[1], readouts

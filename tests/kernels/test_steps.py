@@ -28,7 +28,7 @@ def _problem():
 def test_a_block_is_the_product_of_its_gates():
     c, theta = _problem()
     arrays = _one_chunk(c)
-    steps = forward_steps(theta, arrays, np.complex128)
+    steps = forward_steps(theta, arrays, np.zeros((0, 8, 8)), np.complex128)
     (block,) = np.flatnonzero(np.asarray(arrays.step_type) == BLOCK)
     expected = np.eye(2)
     for op in c.ops[:4]:
@@ -39,8 +39,8 @@ def test_a_block_is_the_product_of_its_gates():
 def test_backward_data_inverts_and_reads_out():
     c, theta = _problem()
     arrays = _one_chunk(c)
-    fwd = forward_steps(theta, arrays, np.complex128)
-    bwd, q = backward_steps(theta, arrays, np.complex128)
+    fwd = forward_steps(theta, arrays, np.zeros((0, 8, 8)), np.complex128)
+    bwd, q = backward_steps(theta, arrays, np.zeros((0, 8, 8)), np.complex128)
     (block,) = np.flatnonzero(np.asarray(arrays.step_type) == BLOCK)
     (gate,) = np.flatnonzero(np.asarray(arrays.step_type) == GATE)
     np.testing.assert_allclose(bwd.u[block] @ fwd.u[block], np.eye(2), rtol=0, atol=1e-14)

@@ -15,7 +15,6 @@ import numpy as np
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
-from ..ir.gates import GATES
 from ..ir.hamiltonian import Hamiltonian
 from .base import Backend
 
@@ -89,7 +88,7 @@ class _Workspace:
 
 
 def _gate_matrix(op, theta: np.ndarray) -> np.ndarray:
-    gate = GATES[op.name]
+    gate = op.gate
     angle = op.angle if op.param is None else theta[op.param]
     return gate.matrix(0.0 if angle is None else float(angle))
 
@@ -166,9 +165,8 @@ def value_and_grad(
     energy = float(np.vdot(psi, lam).real)
     grad = np.zeros(circuit.n_params)
     for op in reversed(circuit.ops):
-        gate = GATES[op.name]
         matrix = _gate_matrix(op, theta).astype(ws.dtype)
-        generator = gate.generator if op.param is not None else None
+        generator = op.gate.generator if op.param is not None else None
         g = ws.grad_and_uncompute(psi, lam, matrix, generator, op.qubits)
         if op.param is not None:
             grad[op.param] += g

@@ -11,7 +11,9 @@ A circuit becomes a list of *steps*, each one pass over the state:
   applied as one gather. Its source indices are precomputed tables (one int32 per
   amplitude and direction) while they fit in ``PERM_TABLE_BUDGET`` entries; beyond that
   they are computed on the fly from parities ``popcount(j & row) & 1`` (slower).
-- ``GATE``: any other gate (two-qubit rotations, CZ, ...), as one generic pass.
+- ``GATE``: any other gate (two-qubit rotations, CZ, Pauli rotations, excitations,
+  multi-controlled X, ...), as one generic masked pass (``revad.compile.lowering``).
+- ``DENSE``: a fixed 1-3 qubit unitary, one pass applying its matrix.
 - ``NOOP``: padding to a whole number of chunks (see :func:`pad_program`).
 
 Gates are reordered only where they commute (they act on different qubits), so the
@@ -28,12 +30,17 @@ import numpy as np
 
 from ..ir.circuit import Circuit, CircuitKey, Op
 from ..ir.gates import GATES, GateDef
+from .lowering import lower
 
-BLOCK, GATE, PERM, NOOP = 0, 1, 2, 3  # NOOP: padding, does nothing
+BLOCK, GATE, PERM, NOOP, DENSE = 0, 1, 2, 3, 4  # NOOP: padding, does nothing
 BLOCK_SIZE = 4
+DENSE_SIZE = 8  # dense matrices are stored 8x8 (a 3-qubit unitary), smaller ones top-left
 
 Entry = tuple[int, int, float | None]  # one gate of a step: (kind, slot, fixed angle)
-Step = tuple[int, int, int, list[Entry], int]  # (step type, a, b, gates, permutation index)
+Masks = tuple[int, int, int, int, int]  # x, z, cm, cv, cv2 (revad.compile.lowering)
+NO_MASKS: Masks = (0, 0, 0, 0, 0)
+# (step type, a, b, gates, permutation or dense index, masks)
+Step = tuple[int, int, int, list[Entry], int, Masks]
 Network = tuple[tuple[str, tuple[int, ...]], ...]  # CNOT/SWAP gates: (name, qubits)
 
 
@@ -68,7 +75,13 @@ class Program:
     kind: np.ndarray  # (S, BLOCK_SIZE) gate kinds, first gate first
     slot: np.ndarray  # (S, BLOCK_SIZE) parameter slot, n_params for none
     angle: np.ndarray  # (S, BLOCK_SIZE) fixed angles
-    perm: np.ndarray  # (S,) index into the permutation tables (0 if not PERM)
+    perm: np.ndarray  # (S,) index into the permutation tables (PERM) or dense (DENSE)
+    x: np.ndarray  # (S,) GATE: partner flip mask
+    z: np.ndarray  # (S,) GATE: sign mask
+    cm: np.ndarray  # (S,) GATE: activity mask (DENSE: its qubits)
+    cv: np.ndarray  # (S,) GATE: the two values of j & cm where the gate acts
+    cv2: np.ndarray
+    dense: np.ndarray  # (D, 8, 8) DENSE matrices, ascending-qubit local order (D may be 0)
     perm_forward: np.ndarray  # (P, n) rows of M⁻¹: source bit i = parity(j & row_i)
     perm_backward: np.ndarray  # (P, n) rows of M
     table_forward: np.ndarray  # (P, 2^n) source indices of M⁻¹, or (P, 0) over budget
@@ -136,10 +149,13 @@ class _Builder:
         self.steps: list[Step] = []
         self.perms: list[tuple[np.ndarray, np.ndarray]] = []  # (M⁻¹ rows, M rows)
         self.perm_index: dict[Network, int] = {}
+        self.dense: list[np.ndarray] = []
+        self.dense_index: dict[bytes, int] = {}
 
     def gate(self, op: Op) -> None:
-        entry = (self.kind_of[op.name], self.n_params if op.param is None else op.param, op.angle)
-        if len(op.qubits) == 1:
+        slot = self.n_params if op.param is None else op.param
+        if len(op.qubits) == 1 and op.name in GATES:
+            entry = (self.kind_of[op.name], slot, op.angle)
             q = op.qubits[0]
             if len(self.blocks.get(q, ())) == BLOCK_SIZE:
                 self._emit_block(q)
@@ -159,7 +175,20 @@ class _Builder:
             self._emit_net()
             for q in op.qubits:
                 self._emit_block(q)
-            self.steps.append((GATE, op.qubits[0], op.qubits[1], [entry], 0))
+            low = lower(op)
+            index = 0 if low.dense is None else self._dense_index(low.dense)
+            masks = (low.x, low.z, low.cm, low.cv, low.cv2)
+            self.steps.append((low.step_type, low.a, low.b, [(low.kind, slot, op.angle)], index,
+                               masks))  # fmt: skip
+
+    def _dense_index(self, u: np.ndarray) -> int:
+        padded = np.zeros((DENSE_SIZE, DENSE_SIZE), dtype=complex)
+        padded[: len(u), : len(u)] = u
+        key = padded.tobytes()
+        if key not in self.dense_index:
+            self.dense_index[key] = len(self.dense)
+            self.dense.append(padded)
+        return self.dense_index[key]
 
     def finish(self) -> None:
         self._emit_net()
@@ -171,7 +200,7 @@ class _Builder:
         if gates:
             if q in self.after_net:
                 self._emit_net()
-            self.steps.append((BLOCK, q, q, gates, 0))
+            self.steps.append((BLOCK, q, q, gates, 0, NO_MASKS))
         self.after_net.discard(q)
 
     def _emit_net(self) -> None:
@@ -182,7 +211,7 @@ class _Builder:
             rows = _gf2_matrix(self.net, self.n)
             self.perm_index[key] = len(self.perms)
             self.perms.append((_gf2_inverse(rows, self.n), rows))
-        self.steps.append((PERM, 0, 0, [], self.perm_index[key]))
+        self.steps.append((PERM, 0, 0, [], self.perm_index[key], NO_MASKS))
         self.net, self.net_qubits = [], set()
         self.after_net.clear()
 
@@ -197,7 +226,7 @@ def compile_program(circuit: Circuit | CircuitKey, kind_of: dict[str, int]) -> P
     kind = np.full((s, BLOCK_SIZE), kind_of["identity"], dtype=np.int32)
     slot = np.full((s, BLOCK_SIZE), circuit.n_params, dtype=np.int32)
     angle = np.zeros((s, BLOCK_SIZE))
-    for i, (_, _, _, gates, _) in enumerate(builder.steps):
+    for i, (_, _, _, gates, _, _) in enumerate(builder.steps):
         for k, (g_kind, g_slot, g_angle) in enumerate(gates):
             kind[i, k], slot[i, k], angle[i, k] = g_kind, g_slot, g_angle or 0.0
     n = circuit.n_qubits
@@ -215,6 +244,11 @@ def compile_program(circuit: Circuit | CircuitKey, kind_of: dict[str, int]) -> P
         slot=slot,
         angle=angle,
         perm=np.array([st[4] for st in builder.steps], dtype=np.int32),
+        **{
+            field: np.array([st[5][f] for st in builder.steps], dtype=np.int32).reshape(s)
+            for f, field in enumerate(("x", "z", "cm", "cv", "cv2"))
+        },
+        dense=np.array(builder.dense, dtype=complex).reshape(-1, DENSE_SIZE, DENSE_SIZE),
         perm_forward=np.array([p[0] for p in perms], dtype=np.int32),
         perm_backward=np.array([p[1] for p in perms], dtype=np.int32),
         table_forward=table_f.reshape(len(perms), size),
@@ -224,7 +258,7 @@ def compile_program(circuit: Circuit | CircuitKey, kind_of: dict[str, int]) -> P
     )
 
 
-PER_STEP = ("step_type", "a", "b", "kind", "slot", "angle", "perm")
+PER_STEP = ("step_type", "a", "b", "kind", "slot", "angle", "perm", "x", "z", "cm", "cv", "cv2")
 
 
 def pad_program(program: Program, multiple: int, n_params: int) -> Program:
@@ -246,4 +280,9 @@ def pad_program(program: Program, multiple: int, n_params: int) -> Program:
         slot=padded(program.slot, n_params),
         angle=padded(program.angle),
         perm=padded(program.perm),
+        x=padded(program.x),
+        z=padded(program.z),
+        cm=padded(program.cm),
+        cv=padded(program.cv),
+        cv2=padded(program.cv2),
     )

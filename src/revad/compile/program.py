@@ -16,18 +16,25 @@ import numpy as np
 
 from ..ir.circuit import Circuit, CircuitKey
 from ..ir.hamiltonian import Hamiltonian
-from .fusion import Program, compile_program, pad_program
+from .fusion import DENSE_SIZE, Program, compile_program, pad_program
+from .lowering import lower
 from .tables import KIND
 
 
 class Ops(NamedTuple):
-    """A circuit as arrays, one entry per gate."""
+    """A circuit as arrays, one entry per gate: its single pass (``revad.compile.lowering``)."""
 
     kind: np.ndarray  # index into the gate tables
-    a: np.ndarray  # first qubit (control for controlled gates)
-    b: np.ndarray  # second qubit (= a for one-qubit gates)
+    a: np.ndarray  # the qubits k(j) reads (first: control for controlled gates)
+    b: np.ndarray
     slot: np.ndarray  # parameter slot, or n_params for a fixed angle
     angle: np.ndarray  # fixed angle (ignored where slot < n_params)
+    x: np.ndarray  # flip, sign and activity masks
+    z: np.ndarray
+    cm: np.ndarray
+    cv: np.ndarray
+    cv2: np.ndarray
+    dense: np.ndarray  # (G, 8, 8) per gate, or (0, 8, 8) when no gate is DENSE
 
 
 class PauliArrays(NamedTuple):
@@ -80,14 +87,25 @@ def compile_circuit(circuit: Circuit) -> Ops:
 
 def _build_ops(circuit: CircuitKey) -> Ops:
     ops = circuit.ops
-    kind = np.array([KIND[op.name] for op in ops], dtype=np.int32)
-    a = np.array([op.qubits[0] for op in ops], dtype=np.int32)
-    b = np.array([op.qubits[-1] for op in ops], dtype=np.int32)
+    lowered = [lower(op) for op in ops]
+
+    def column(field: str) -> np.ndarray:
+        return np.array([getattr(low, field) for low in lowered], dtype=np.int32)
+
     slot = np.array(
         [circuit.n_params if op.param is None else op.param for op in ops], dtype=np.int32
     )
     angle = np.array([op.angle or 0.0 for op in ops], dtype=np.float64)
-    return Ops(kind, a, b, slot, angle)
+    dense = np.zeros((0, DENSE_SIZE, DENSE_SIZE), dtype=complex)
+    if any(low.dense is not None for low in lowered):
+        dense = np.zeros((len(ops), DENSE_SIZE, DENSE_SIZE), dtype=complex)
+        for i, low in enumerate(lowered):
+            if low.dense is not None:
+                dense[i, : len(low.dense), : len(low.dense)] = low.dense
+    return Ops(
+        column("kind"), column("a"), column("b"), slot, angle,
+        column("x"), column("z"), column("cm"), column("cv"), column("cv2"), dense,
+    )  # fmt: skip
 
 
 _compile_ops = ContentCache(_build_ops)

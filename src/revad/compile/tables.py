@@ -1,7 +1,8 @@
 """Gate tables: each gate's local coefficients as linear combinations of an angle basis.
 
-Every gate of revad's registry (and every generator) has the form
-``(Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·ψ[j ^ m]`` with ``k(j) = 2·bit_a(j) + bit_b(j)``.
+Every one- and two-qubit gate of revad's registry (and every generator) has the form
+``(Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·ψ[j ^ m]`` with ``k(j) = 2·bit_a(j) + bit_b(j)``;
+wider gates and Pauli rotations use these rows with masks (``revad.compile.lowering``).
 ``A(θ)`` and ``B(θ)`` are exact combinations of ``(1, cos θ/2, sin θ/2, cos θ, sin θ)``,
 fitted here once by discrete Fourier sums. One schema serves both kernels: the pure-JAX
 kernels and the native C++ kernels read the same ``TA, TB`` (gate) and ``GA, GB``
@@ -69,8 +70,29 @@ def _identity(theta: float = 0.0) -> Matrix:
     return np.eye(2, dtype=complex)
 
 
+PAULI_PHASES = {1: "pauli:+1", 1j: "pauli:+i", -1: "pauli:-1", -1j: "pauli:-i"}
+"""Rows of the Pauli rotations (``revad.compile.lowering``): ``A = cos θ/2`` and
+``B = −i·ph·sin θ/2``, generator ``B = ph``, where ph ∈ {±1, ±i} is the word's phase."""
+
+
+def _pauli_row(phase: complex) -> GateDef:
+    gen = np.array([[0, phase], [phase, 0]], dtype=complex)
+
+    def matrix(theta: float) -> Matrix:
+        u: Matrix = np.cos(theta / 2) * np.eye(2) - 1j * np.sin(theta / 2) * gen
+        return u
+
+    return GateDef(PAULI_PHASES[phase], 1, matrix, gen, structure="one-qubit")
+
+
 _IDENTITY = GateDef("identity", 1, _identity, structure="diagonal")
-_TABLE_GATES = {**GATES, "identity": _IDENTITY}
+_TABLE_GATES = {
+    **{name: gate for name, gate in GATES.items() if gate.n_qubits <= 2},
+    "identity": _IDENTITY,
+    **{name: _pauli_row(phase) for phase, name in PAULI_PHASES.items()},
+}
+"""Rows of the tables: the registry's one- and two-qubit gates, the identity (padding)
+and the Pauli rotations' rows; wider gates run on these rows with masks."""
 
 
 def _build_tables() -> tuple[Table, Table, Table, Table, npt.NDArray[np.int64]]:

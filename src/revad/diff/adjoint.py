@@ -51,7 +51,8 @@ def forward(theta: jax.Array, program: Program, kernels: Kernels, psi0: State = 
     cdtype = complex_dtype(theta.dtype)
 
     def chunk(states: States, arrays: StepArrays) -> tuple[States, None]:
-        return kernels.forward(states, forward_steps(theta, arrays, cdtype), program), None
+        steps = forward_steps(theta, arrays, program.dense, cdtype)
+        return kernels.forward(states, steps, program), None
 
     start = zero_state(program.n_qubits, cdtype) if psi0 is None else psi0
     return lax.scan(chunk, kernels.start(start), chunks(program))[0][0]
@@ -76,7 +77,7 @@ def sweep(
         carry: tuple[States, jax.Array], arrays: StepArrays
     ) -> tuple[tuple[States, jax.Array], None]:
         states, grad = carry
-        steps, q = backward_steps(theta, arrays, cdtype)
+        steps, q = backward_steps(theta, arrays, program.dense, cdtype)
         states, r, g = kernels.backward(states, steps, program, n_params)
         grads = _readout(arrays, q, r, g, theta.dtype)
         return (states, grad.at[arrays.slot.reshape(-1)].add(grads.reshape(-1))), None

@@ -7,29 +7,39 @@ both effects.
 
 from __future__ import annotations
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 from jax import lax
-from jax.typing import ArrayLike
 
 from ..compile.program import Observables, Ops
-from ..kernels.purejax import PureJax, apply
-from ..kernels.steps import coefficients, complex_dtype, flip, zero_state
-
-Gate = tuple[ArrayLike, ArrayLike, jax.Array, jax.Array, jax.Array]  # a, b, m, A, B
+from ..kernels.purejax import PureJax, apply, apply_dense
+from ..kernels.steps import coefficients, complex_dtype, zero_state
 
 
 def forward(theta: jax.Array, ops: Ops, n: int, psi0: jax.Array | None = None) -> jax.Array:
-    """ψ = U(θ)ψ0 (ψ0 = |0…0⟩ by default), one scan step per gate."""
+    """ψ = U(θ)ψ0 (ψ0 = |0…0⟩ by default), one scan step per gate. A circuit with fixed
+    unitaries picks each step's kernel with ``lax.cond`` (which stores two states per
+    step for AD instead of one)."""
     cdtype = complex_dtype(theta.dtype)
-
-    def step(psi: jax.Array, gate: Gate) -> tuple[jax.Array, None]:
-        return apply(psi, *gate), None
-
     coef_a, coef_b = coefficients(theta, ops.kind, ops.slot, ops.angle, cdtype)
-    _, m = flip(ops.kind, ops.a, ops.b)
+    masks = (ops.z, ops.cm, ops.cv, ops.cv2)
+    gates = (ops.a, ops.b, ops.x, coef_a, coef_b, masks)
+    with_dense = ops.dense.shape[0] > 0
+
+    def step(psi: jax.Array, gate: tuple[Any, ...]) -> tuple[jax.Array, None]:
+        if not with_dense:
+            return apply(psi, *gate), None
+        *generic, u = gate
+        is_dense = jnp.any(u != 0)
+        out = lax.cond(is_dense, lambda: apply_dense(psi, generic[-1][1], u),
+                       lambda: apply(psi, *generic))  # fmt: skip
+        return out, None
+
     start = zero_state(n, cdtype) if psi0 is None else psi0
-    return lax.scan(step, start, (ops.a, ops.b, m, coef_a, coef_b))[0]
+    xs = (*gates, jnp.asarray(ops.dense, cdtype)) if with_dense else gates
+    return lax.scan(step, start, xs)[0]
 
 
 def expvals(

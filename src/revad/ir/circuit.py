@@ -20,16 +20,24 @@ from typing import NamedTuple
 
 from ..errors import RevadError
 from ..limits import MAX_GATES, MAX_QUBITS
-from .gates import GATES
+from .gates import FAMILIES, GATES, GateDef, gate_of
 
 
 class Op(NamedTuple):
-    """One gate application. ``param`` is a slot index or None; ``angle`` a fixed angle."""
+    """One gate application. ``param`` is a slot index or None; ``angle`` a fixed angle;
+    ``data`` what a gate family needs besides its qubits (a Pauli word, a unitary's
+    entries as nested tuples), canonical and hashable."""
 
     name: str
     qubits: tuple[int, ...]
     param: int | None = None
     angle: float | None = None
+    data: object = None
+
+    @property
+    def gate(self) -> GateDef:
+        """This use's gate definition (matrix, generator), families included."""
+        return gate_of(self.name, len(self.qubits), self.data)
 
 
 def _check_int(value: object, what: str) -> int:
@@ -135,27 +143,45 @@ class Circuit:
         return q
 
     def add(
-        self, name: str, qubits: Qubits, *, angle: float | None = None, param: int | None = None
+        self,
+        name: str,
+        qubits: Qubits,
+        *,
+        angle: float | None = None,
+        param: int | None = None,
+        data: object = None,
     ) -> int | None:
         """Append gate ``name`` on ``qubits``; returns the parameter slot (or None).
 
         A parametric gate with neither ``angle`` nor ``param`` takes a new trainable slot.
+        ``data``: what a gate family needs (``pauli_rot``: its word; ``unitary``: the matrix).
         """
-        if not isinstance(name, str) or name not in GATES:
-            raise RevadError(f"unknown gate {name!r}; known gates: {', '.join(GATES)}")
+        if not isinstance(name, str) or (name not in GATES and name not in FAMILIES):
+            known = ", ".join([*GATES, *FAMILIES])
+            raise RevadError(f"unknown gate {name!r}; known gates: {known}")
         if len(self._ops) >= MAX_GATES:
             raise RevadError(f"a circuit holds at most {MAX_GATES:,} gates")
-        gate = GATES[name]
         qubits = tuple(qubits) if isinstance(qubits, (tuple, list)) else (qubits,)
-        if len(qubits) != gate.n_qubits:
-            raise RevadError(f"gate {name!r} acts on {gate.n_qubits} qubit(s), got {qubits}")
+        if name in FAMILIES:
+            try:
+                data = FAMILIES[name].check(len(qubits), data)
+            except ValueError as exc:
+                raise RevadError(f"gate {name!r}: {exc}") from None
+            parametric = FAMILIES[name].parametric
+        else:
+            gate = GATES[name]
+            if len(qubits) != gate.n_qubits:
+                raise RevadError(f"gate {name!r} acts on {gate.n_qubits} qubit(s), got {qubits}")
+            if data is not None:
+                raise RevadError(f"gate {name!r} takes no data")
+            parametric = gate.parametric
         qubits = tuple(self._qubit(q) for q in qubits)
         if len(set(qubits)) != len(qubits):
             raise RevadError(f"gate {name!r} needs distinct qubits, got {qubits}")
-        if not gate.parametric:
+        if not parametric:
             if angle is not None or param is not None:
                 raise RevadError(f"gate {name!r} takes no angle or parameter")
-            self._ops.append(Op(name, qubits))
+            self._ops.append(Op(name, qubits, data=data))
             return None
         if angle is not None and param is not None:
             raise RevadError(f"gate {name!r}: give either angle= or param=, not both")
@@ -164,7 +190,7 @@ class Circuit:
                 raise RevadError(f"gate {name!r}: angle must be a real number, got {angle!r}")
             if not math.isfinite(angle):
                 raise RevadError(f"gate {name!r}: angle must be finite, got {angle!r}")
-            self._ops.append(Op(name, qubits, angle=float(angle)))
+            self._ops.append(Op(name, qubits, angle=float(angle), data=data))
             return None
         if param is None:
             param = self._n_params
@@ -176,7 +202,7 @@ class Circuit:
                     f"gate {name!r}: param={param} is not an existing slot "
                     f"(this circuit has {self.n_params} parameters)"
                 )
-        self._ops.append(Op(name, qubits, param=param))
+        self._ops.append(Op(name, qubits, param=param, data=data))
         return param
 
     # Fixed gates.
@@ -249,3 +275,64 @@ class Circuit:
         self, q0: int, q1: int, *, angle: float | None = None, param: int | None = None
     ) -> int | None:
         return self.add("rzz", (q0, q1), angle=angle, param=param)
+
+    def cphase(
+        self, control: int, target: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
+        """diag(1, 1, 1, e^{iθ}) (PennyLane ``ControlledPhaseShift``, Qiskit ``cp``)."""
+        return self.add("cphase", (control, target), angle=angle, param=param)
+
+    def single_excitation(
+        self, q0: int, q1: int, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
+        """Givens rotation |01⟩ → cos(θ/2)|01⟩ + sin(θ/2)|10⟩ on (q0, q1), q0 most
+        significant: PennyLane ``SingleExcitation(θ, wires=[q0, q1])``."""
+        return self.add("single_excitation", (q0, q1), angle=angle, param=param)
+
+    def double_excitation(
+        self,
+        q0: int,
+        q1: int,
+        q2: int,
+        q3: int,
+        *,
+        angle: float | None = None,
+        param: int | None = None,
+    ) -> int | None:
+        """|0011⟩ → cos(θ/2)|0011⟩ + sin(θ/2)|1100⟩ on (q0, q1, q2, q3), q0 most
+        significant: PennyLane ``DoubleExcitation(θ, wires=[q0, q1, q2, q3])``."""
+        return self.add("double_excitation", (q0, q1, q2, q3), angle=angle, param=param)
+
+    def pauli_rot(
+        self,
+        word: str,
+        qubits: Qubits,
+        *,
+        angle: float | None = None,
+        param: int | None = None,
+    ) -> int | None:
+        """exp(-iθ/2 · P) for the Pauli word P (``word[i]`` on ``qubits[i]``), e.g.
+        ``pauli_rot("XYZ", [0, 2, 3])``: PennyLane ``PauliRot(θ, "XYZ", wires=[0, 2, 3])``."""
+        qubits = tuple(qubits) if isinstance(qubits, (tuple, list)) else (qubits,)
+        return self.add("pauli_rot", qubits, angle=angle, param=param, data=word)
+
+    def multirz(
+        self, qubits: Qubits, *, angle: float | None = None, param: int | None = None
+    ) -> int | None:
+        """exp(-iθ/2 · Z⊗…⊗Z): ``pauli_rot("Z" * len(qubits), qubits)``."""
+        qubits = tuple(qubits) if isinstance(qubits, (tuple, list)) else (qubits,)
+        return self.pauli_rot("Z" * len(qubits), qubits, angle=angle, param=param)
+
+    def ccx(self, c0: int, c1: int, target: int) -> None:
+        """Toffoli: X on ``target`` when ``c0`` and ``c1`` are 1."""
+        self.add("ccx", (c0, c1, target))
+
+    def mcx(self, controls: Qubits, target: int) -> None:
+        """X on ``target`` when every control is 1."""
+        controls = tuple(controls) if isinstance(controls, (tuple, list)) else (controls,)
+        self.add("mcx", (*controls, target))
+
+    def unitary(self, matrix: object, qubits: Qubits) -> None:
+        """A fixed unitary on 1 to 3 qubits, checked unitary to 1e-10; local index as for
+        every gate (``qubits[0]`` most significant): PennyLane ``QubitUnitary(U, wires=qubits)``."""
+        self.add("unitary", qubits, data=matrix)

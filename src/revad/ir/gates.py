@@ -30,7 +30,14 @@ _P1 = np.diag([0, 1]).astype(complex)
 PAULI = {"I": _I2, "X": _X, "Y": _Y, "Z": _Z}
 
 
-STRUCTURES = ("diagonal", "permutation", "one-qubit", "two-qubit", "controlled-flip")
+STRUCTURES = (
+    "diagonal",
+    "permutation",
+    "one-qubit",
+    "two-qubit",
+    "controlled-flip",
+    "multi-qubit",
+)
 """The values of :attr:`GateDef.structure`."""
 
 
@@ -41,13 +48,14 @@ class GateDef:
     Fields:
 
     - ``name``: revad's name (``Circuit.add(name, ...)``).
-    - ``n_qubits``: arity (1 or 2); for controlled gates the first qubit is the control.
-    - ``matrix``: θ -> local unitary (θ ignored for fixed gates).
+    - ``n_qubits``: arity (1 to 4); for controlled gates the control(s) come first.
+    - ``matrix``: θ -> local unitary (θ ignored for fixed gates), local index
+      ``k = Σ_i bit(qubits[i]) << (n_qubits − 1 − i)`` (the first qubit most significant).
     - ``generator``: ``P`` with ``U(θ) = exp(-iθP/2)``; None for fixed gates.
     - ``structure``: what the matrix is, one of :data:`STRUCTURES`: ``diagonal`` (at every
       θ), ``permutation`` (a 0/1 permutation matrix), ``controlled-flip`` (``diag(I, V)``
       with ``V`` a one-qubit non-diagonal unitary on the target), or the general
-      ``one-qubit`` / ``two-qubit`` case.
+      ``one-qubit`` / ``two-qubit`` case, ``multi-qubit`` for three or more qubits.
     - ``qiskit``, ``pennylane``, ``qasm``: the peer's name of the same gate (Qiskit
       ``QuantumCircuit`` method / instruction name, PennyLane operation class name,
       OpenQASM 2 qelib1 name as the writer emits it), or None if the peer has none. Each
@@ -113,6 +121,45 @@ def _phase(theta: float) -> Matrix:
 
 
 _C_X, _C_Y, _C_Z = _controlled(_X), _controlled(_Y), _controlled(_Z)
+
+
+def _two_level(dim: int, low: int, high: int, block: Matrix) -> Matrix:
+    """The identity on ``dim`` levels with ``block`` on levels (low, high)."""
+    out = np.eye(dim, dtype=complex)
+    out[np.ix_([low, high], [low, high])] = block
+    return out
+
+
+def _givens_generator(dim: int, low: int, high: int) -> Matrix:
+    """Y on levels (low, high), 0 elsewhere: exp(-iθ/2 ·) takes |low⟩ to cos|low⟩ + sin|high⟩."""
+    out = np.zeros((dim, dim), dtype=complex)
+    out[np.ix_([low, high], [low, high])] = _Y
+    return out
+
+
+_SINGLE_EXCITATION = _givens_generator(4, 0b01, 0b10)  # PennyLane SingleExcitation
+_DOUBLE_EXCITATION = _givens_generator(16, 0b0011, 0b1100)  # PennyLane DoubleExcitation
+_CPHASE = -2 * np.diag([0, 0, 0, 1]).astype(complex)  # exp(-iθP/2) = diag(1, 1, 1, e^{iθ})
+
+
+def _cphase(theta: float) -> Matrix:
+    return np.diag([1.0, 1.0, 1.0, np.exp(1j * theta)])
+
+
+def multi_controlled_x(n_controls: int) -> Matrix:
+    """X on the last qubit when all ``n_controls`` first ones are 1 (local index order)."""
+    dim = 2 ** (n_controls + 1)
+    return _two_level(dim, dim - 2, dim - 1, _X)
+
+
+def pauli_word(word: str) -> Matrix:
+    """The local matrix of a Pauli word, its first letter on the most significant qubit."""
+    out = np.eye(1, dtype=complex)
+    for letter in word:
+        out = np.kron(out, PAULI[letter])
+    return out
+
+
 _XX, _YY, _ZZ = np.kron(_X, _X), np.kron(_Y, _Y), np.kron(_Z, _Z)
 
 # The order is the Yao encoding's gate codes (1, 2, ...): add new gates at the end.
@@ -162,6 +209,17 @@ GATES: dict[str, GateDef] = {
         GateDef("rzz", 2, _rotation(_ZZ), _ZZ, structure="diagonal",
                 qiskit="rzz", pennylane="IsingZZ", qasm="rzz",
                 yao="put(n, minmax(a, b) => rot(kron(Z, Z), θ))"),
+        GateDef("cphase", 2, _cphase, _CPHASE, structure="diagonal",
+                qiskit="cp", pennylane="ControlledPhaseShift", qasm="cu1",
+                yao="control(n, a, b => shift(θ))"),
+        GateDef("single_excitation", 2, _rotation(_SINGLE_EXCITATION), _SINGLE_EXCITATION,
+                structure="two-qubit", pennylane="SingleExcitation",
+                yao="put(n, (a, b) => rot(single_excitation_generator, θ))"),
+        GateDef("double_excitation", 4, _rotation(_DOUBLE_EXCITATION), _DOUBLE_EXCITATION,
+                structure="multi-qubit", pennylane="DoubleExcitation",
+                yao="put(n, (a, b, c, d) => rot(double_excitation_generator, θ))"),
+        GateDef("ccx", 3, _const(multi_controlled_x(2)), structure="multi-qubit",
+                qiskit="ccx", pennylane="Toffoli", qasm="ccx", yao="control(n, (a, b), c => X)"),
     ]
 }
 # fmt: on
@@ -186,3 +244,91 @@ def from_peer(peer: str, aliases: dict[str, str] | None = None) -> dict[str, str
             raise ValueError(f"{peer} alias {alias!r} -> {name!r} clashes or names no gate")
         out[alias] = name
     return out
+
+
+@dataclass(frozen=True)
+class Family:
+    """Gates whose arity or matrix come with each use (an Op's qubits and ``data``).
+
+    ``check(n_qubits, data)`` validates a use and returns its ``data`` in canonical,
+    hashable form (or raises ValueError with the reason); ``instance(n_qubits, data)`` is
+    that use as a :class:`GateDef`. Peer names as for :class:`GateDef`."""
+
+    name: str
+    parametric: bool
+    check: Callable[[int, object], object]
+    instance: Callable[[int, object], GateDef]
+    qiskit: str | None = None
+    pennylane: str | None = None
+    qasm: str | None = None
+
+
+def _check_word(n_qubits: int, word: object) -> str:
+    if not isinstance(word, str) or not word or set(word) - set("XYZ"):
+        raise ValueError(f"a Pauli word is a string of X, Y and Z, got {word!r}")
+    if len(word) != n_qubits:
+        raise ValueError(f"Pauli word {word!r} has {len(word)} letters for {n_qubits} qubit(s)")
+    return word
+
+
+def _pauli_rotation(n_qubits: int, word: object) -> GateDef:
+    p = pauli_word(str(word))
+    return GateDef("pauli_rot", n_qubits, _rotation(p), p, structure="multi-qubit")
+
+
+def _check_controls(n_qubits: int, data: object) -> None:
+    if n_qubits < 2:
+        raise ValueError(f"mcx needs at least one control and a target, got {n_qubits} qubit(s)")
+    if data is not None:
+        raise ValueError("mcx takes no data")
+
+
+def _mcx(n_qubits: int, data: object) -> GateDef:
+    return GateDef("mcx", n_qubits, _const(multi_controlled_x(n_qubits - 1)),
+                   structure="multi-qubit")  # fmt: skip
+
+
+UNITARY_MAX_QUBITS = 3
+UNITARY_TOLERANCE = 1e-10
+
+
+def _check_unitary(n_qubits: int, data: object) -> tuple[tuple[complex, ...], ...]:
+    if not 1 <= n_qubits <= UNITARY_MAX_QUBITS:
+        raise ValueError(f"unitary acts on 1 to {UNITARY_MAX_QUBITS} qubits, got {n_qubits}")
+    try:
+        u = np.asarray(data, dtype=complex)
+    except (TypeError, ValueError):
+        raise ValueError("unitary needs a matrix of numbers") from None
+    dim = 2**n_qubits
+    if u.shape != (dim, dim):
+        raise ValueError(f"a unitary on {n_qubits} qubit(s) is {dim}x{dim}, got shape {u.shape}")
+    if not np.all(np.isfinite(u)):
+        raise ValueError("the unitary contains NaN or inf")
+    error = float(np.abs(u.conj().T @ u - np.eye(dim)).max())
+    if error > UNITARY_TOLERANCE:
+        raise ValueError(f"the matrix is not unitary (max |U†U - I| = {error:.2e})")
+    return tuple(tuple(complex(x) for x in row) for row in u)
+
+
+def _unitary(n_qubits: int, data: object) -> GateDef:
+    u = np.array(data, dtype=complex)
+    return GateDef("unitary", n_qubits, _const(u), structure="multi-qubit")
+
+
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in [
+        Family("pauli_rot", True, _check_word, _pauli_rotation, qiskit="PauliEvolutionGate",
+               pennylane="PauliRot"),
+        Family("mcx", False, _check_controls, _mcx, qiskit="mcx", pennylane="MultiControlledX"),
+        Family("unitary", False, _check_unitary, _unitary, qiskit="unitary",
+               pennylane="QubitUnitary"),
+    ]
+}  # fmt: skip
+
+
+def gate_of(name: str, n_qubits: int, data: object = None) -> GateDef:
+    """The :class:`GateDef` of one use of a gate: the registry's, or a family's instance."""
+    if name in GATES:
+        return GATES[name]
+    return FAMILIES[name].instance(n_qubits, data)

@@ -263,6 +263,80 @@ C<T> generic(C<T>* psi, const C<T>* lam, int a, int b, int64_t m, const C<T>* ca
   return C<T>(T(acc_re), T(acc_im));
 }
 
+// Parity of popcount(v): (-1)^popcount(v) as +1 / -1.
+inline int parity_sign(int64_t v) { return (__builtin_popcountll(static_cast<uint64_t>(v)) & 1) ? -1 : 1; }
+
+// The masked generic gate of revad/compile/lowering.py: where (j & cm) is cv or cv2,
+// (U psi)[j] = A[k] psi[j] + B[k] s(j) psi[j ^ m] with s(j) = (-1)^popcount(j & z);
+// psi[j] elsewhere. The active set is closed under j -> j ^ m. With want_inner (lam),
+// also returns <lam | G psi> for the generator (GA, GB), zero where inactive.
+template <typename T>
+C<T> masked(C<T>* psi, const C<T>* lam, int a, int b, int64_t m, int64_t z, int64_t cm,
+            int64_t cv, int64_t cv2, const C<T>* ca, const C<T>* cb, const C<T>* ga,
+            const C<T>* gb, int64_t size) {
+  double acc_re = 0, acc_im = 0;
+  auto active = [&](int64_t j) { return (j & cm) == cv || (j & cm) == cv2; };
+  if (m == 0) {
+#pragma omp parallel for schedule(static) reduction(+ : acc_re, acc_im) if (size >= kParallelFrom)
+    for (int64_t j = 0; j < size; ++j) {
+      if (!active(j)) continue;
+      const int k = local_index(j, a, b);
+      const T sign = T(parity_sign(j & z));
+      const C<T> x = psi[j];
+      if (lam) {
+        const C<T> t = mul(std::conj(lam[j]), mul(ga[k] + gb[k] * sign, x));
+        acc_re += t.real(), acc_im += t.imag();
+      }
+      psi[j] = mul(ca[k] + cb[k] * sign, x);
+    }
+  } else {
+    const int high = 63 - __builtin_clzll(static_cast<uint64_t>(m));
+#pragma omp parallel for schedule(static) reduction(+ : acc_re, acc_im) if (size >= kParallelFrom)
+    for (int64_t i = 0; i < size / 2; ++i) {
+      const int64_t j = low_member(i, high), p = j ^ m;
+      if (!active(j)) continue;
+      const int kj = local_index(j, a, b), kp = local_index(p, a, b);
+      const T sj = T(parity_sign(j & z)), sp = T(parity_sign(p & z));
+      const C<T> x = psi[j], y = psi[p];
+      if (lam) {
+        const C<T> t = mul(std::conj(lam[j]), mul(ga[kj], x) + mul(gb[kj] * sj, y)) +
+                       mul(std::conj(lam[p]), mul(ga[kp], y) + mul(gb[kp] * sp, x));
+        acc_re += t.real(), acc_im += t.imag();
+      }
+      psi[j] = mul(ca[kj], x) + mul(cb[kj] * sj, y);
+      psi[p] = mul(ca[kp], y) + mul(cb[kp] * sp, x);
+    }
+  }
+  return C<T>(T(acc_re), T(acc_im));
+}
+
+// psi <- U psi for a dense matrix on the (up to 3) qubits of cm; u is 8x8 row-major with
+// the local index formed by those qubits, lowest first (d x d top-left for d = 2^k).
+template <typename T>
+void dense(C<T>* psi, const C<T>* u, int64_t cm, int64_t size) {
+  int q[3], k = 0;
+  for (int bit = 0; bit < 63 && k < 3; ++bit)
+    if ((cm >> bit) & 1) q[k++] = bit;
+  const int d = 1 << k;
+  int64_t offset[8];
+  for (int l = 0; l < d; ++l) {
+    offset[l] = 0;
+    for (int i = 0; i < k; ++i) offset[l] |= int64_t((l >> i) & 1) << q[i];
+  }
+#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
+  for (int64_t r = 0; r < (size >> k); ++r) {
+    int64_t base = r;
+    for (int i = 0; i < k; ++i) base = low_member(base, q[i]);
+    C<T> in[8], out[8];
+    for (int l = 0; l < d; ++l) in[l] = psi[base | offset[l]];
+    for (int l = 0; l < d; ++l) {
+      out[l] = C<T>(0, 0);
+      for (int c = 0; c < d; ++c) out[l] += mul(u[8 * l + c], in[c]);
+    }
+    for (int l = 0; l < d; ++l) psi[base | offset[l]] = out[l];
+  }
+}
+
 template <typename T>
 void permute_in_place(C<T>* psi, C<T>* scratch, const int32_t* cols, int n, int64_t size) {
   permute(psi, scratch, cols, n, size);
@@ -271,25 +345,41 @@ void permute_in_place(C<T>* psi, C<T>* scratch, const int32_t* cols, int n, int6
 }
 
 // Steps of a fused program (see revad/compile/fusion.py), one row each: ints = (type, a,
-// b, m), coef = 2x2 block matrix, A, B, GA, GB (4 entries each), cols = permutation columns.
-enum StepType { kBlock = 0, kGate = 1, kPerm = 2, kNoop = 3 };
-constexpr int kCoefs = 20;
+// b, m, z, cm, cv, cv2), coef = 2x2 block matrix, A, B, GA, GB (4 entries each), cols =
+// permutation columns, dense = a DENSE step's 8x8 matrix (absent without DENSE steps).
+enum StepType { kBlock = 0, kGate = 1, kPerm = 2, kNoop = 3, kDense = 4 };
+constexpr int kCoefs = 20, kInts = 8, kDenseCoefs = 64;
+
+// A generic gate: the plain kernel without masks, the masked one otherwise.
+template <typename T>
+C<T> gate(C<T>* psi, const C<T>* lam, const int32_t* i, const C<T>* c, bool inner, int64_t size) {
+  const C<T>* ga = inner ? c + 12 : nullptr;
+  const C<T>* gb = inner ? c + 16 : nullptr;
+  if (i[4] == 0 && i[5] == 0)
+    return generic(psi, inner ? lam : nullptr, i[1], i[2], i[3], c + 4, c + 8, ga, gb, size);
+  return masked(psi, inner ? lam : nullptr, i[1], i[2], i[3], i[4], i[5], i[6], i[7], c + 4,
+                c + 8, ga, gb, size);
+}
 
 template <typename T>
 void forward_steps(C<T>* psi, C<T>* scratch, const int32_t* ints, const C<T>* coef,
-                   const int32_t* cols, int64_t steps, int n, int64_t size) {
+                   const int32_t* cols, const C<T>* dense_coef, int64_t steps, int n,
+                   int64_t size) {
   for (int64_t s = 0; s < steps; ++s) {
-    const int32_t* i = ints + 4 * s;
+    const int32_t* i = ints + kInts * s;
     const C<T>* c = coef + kCoefs * s;
     switch (i[0]) {
       case kBlock:
         apply_block(psi, c, i[1], size);
         break;
       case kGate:
-        generic<T>(psi, nullptr, i[1], i[2], i[3], c + 4, c + 8, nullptr, nullptr, size);
+        gate(psi, static_cast<const C<T>*>(nullptr), i, c, false, size);
         break;
       case kPerm:
         permute_in_place(psi, scratch, cols + n * s, n, size);
+        break;
+      case kDense:
+        dense(psi, dense_coef + kDenseCoefs * s, i[5], size);
         break;
     }
   }
@@ -299,9 +389,10 @@ void forward_steps(C<T>* psi, C<T>* scratch, const int32_t* ints, const C<T>* co
 // a block's cross-density of its inputs, or <lam|P psi> of a gate in r[s][0].
 template <typename T>
 void backward_steps(C<T>* psi, C<T>* lam, C<T>* scratch, const int32_t* ints, const C<T>* coef,
-                    const int32_t* cols, int64_t steps, int n, int64_t size, C<T>* r) {
+                    const int32_t* cols, const C<T>* dense_coef, int64_t steps, int n,
+                    int64_t size, C<T>* r) {
   for (int64_t s = steps - 1; s >= 0; --s) {
-    const int32_t* i = ints + 4 * s;
+    const int32_t* i = ints + kInts * s;
     const C<T>* c = coef + kCoefs * s;
     C<T>* rs = r + 4 * s;
     for (int k = 0; k < 4; ++k) rs[k] = C<T>(0, 0);
@@ -310,12 +401,16 @@ void backward_steps(C<T>* psi, C<T>* lam, C<T>* scratch, const int32_t* ints, co
         block_backward(psi, lam, c, i[1], size, rs);
         break;
       case kGate:
-        rs[0] = generic(psi, lam, i[1], i[2], i[3], c + 4, c + 8, c + 12, c + 16, size);
-        generic<T>(lam, nullptr, i[1], i[2], i[3], c + 4, c + 8, nullptr, nullptr, size);
+        rs[0] = gate(psi, lam, i, c, true, size);
+        gate(lam, static_cast<const C<T>*>(nullptr), i, c, false, size);
         break;
       case kPerm:
         permute_in_place(psi, scratch, cols + n * s, n, size);
         permute_in_place(lam, scratch, cols + n * s, n, size);
+        break;
+      case kDense:
+        dense(psi, dense_coef + kDenseCoefs * s, i[5], size);
+        dense(lam, dense_coef + kDenseCoefs * s, i[5], size);
         break;
     }
   }
@@ -344,18 +439,23 @@ T* data(const ffi::AnyBuffer& b) {
 // Validates the step table and sets the number of steps.
 ffi::Error check_steps(const ffi::AnyBuffer& psi, const ffi::Buffer<ffi::S32>& ints,
                        const ffi::AnyBuffer& coef, const ffi::Buffer<ffi::S32>& cols,
-                       int64_t& steps) {
+                       const ffi::AnyBuffer& dense_coef, int64_t& steps) {
   if (auto e = check_state(psi, coef); e.failure()) return e;
+  if (auto e = check_state(psi, dense_coef); e.failure()) return e;
   const int n = log2_size(psi.element_count());
-  steps = ints.element_count() / 4;
-  if (static_cast<int64_t>(ints.element_count()) != 4 * steps ||
+  steps = ints.element_count() / kInts;
+  const int64_t dense_count = dense_coef.element_count();
+  if (static_cast<int64_t>(ints.element_count()) != kInts * steps ||
       static_cast<int64_t>(coef.element_count()) != kCoefs * steps ||
-      static_cast<int64_t>(cols.element_count()) != n * steps)
+      static_cast<int64_t>(cols.element_count()) != n * steps ||
+      (dense_count != 0 && dense_count != kDenseCoefs * steps))
     return ffi::Error::InvalidArgument("revad steps: operand sizes do not match");
   for (int64_t s = 0; s < steps; ++s) {
-    const int32_t* i = ints.typed_data() + 4 * s;
-    if (i[0] < kBlock || i[0] > kNoop || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n ||
-        i[3] < 0 || (int64_t{i[3]} >> n) != 0)
+    const int32_t* i = ints.typed_data() + kInts * s;
+    bool masks_ok = true;
+    for (int k = 3; k < kInts; ++k) masks_ok = masks_ok && i[k] >= 0 && (int64_t{i[k]} >> n) == 0;
+    if (i[0] < kBlock || i[0] > kDense || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n ||
+        !masks_ok || (i[0] == kDense && (dense_count == 0 || __builtin_popcount(i[5]) > 3)))
       return ffi::Error::InvalidArgument("revad steps: bad step type, qubit or mask");
   }
   return ffi::Error::Success();
@@ -367,31 +467,35 @@ bool same_buffer(const ffi::AnyBuffer& in, ffi::Result<ffi::AnyBuffer>& out) {
 
 ffi::Error ForwardStepsImpl(ffi::AnyBuffer psi, ffi::AnyBuffer scratch,
                             ffi::Buffer<ffi::S32> ints, ffi::AnyBuffer coef,
-                            ffi::Buffer<ffi::S32> cols, ffi::Result<ffi::AnyBuffer> psi_out,
+                            ffi::Buffer<ffi::S32> cols, ffi::AnyBuffer dense_coef,
+                            ffi::Result<ffi::AnyBuffer> psi_out,
                             ffi::Result<ffi::AnyBuffer> scratch_out) {
   int64_t steps = 0;
-  if (auto e = check_steps(psi, ints, coef, cols, steps); e.failure()) return e;
+  if (auto e = check_steps(psi, ints, coef, cols, dense_coef, steps); e.failure()) return e;
   if (!same_buffer(psi, psi_out) || !same_buffer(scratch, scratch_out))
     return ffi::Error::InvalidArgument("revad steps: outputs must alias inputs");
   const int64_t size = psi.element_count();
   const int n = log2_size(size);
   if (psi.element_type() == ffi::DataType::C128)
     forward_steps(data<C<double>>(psi), data<C<double>>(scratch), ints.typed_data(),
-                  data<C<double>>(coef), cols.typed_data(), steps, n, size);
+                  data<C<double>>(coef), cols.typed_data(), data<C<double>>(dense_coef), steps,
+                  n, size);
   else
     forward_steps(data<C<float>>(psi), data<C<float>>(scratch), ints.typed_data(),
-                  data<C<float>>(coef), cols.typed_data(), steps, n, size);
+                  data<C<float>>(coef), cols.typed_data(), data<C<float>>(dense_coef), steps,
+                  n, size);
   return ffi::Error::Success();
 }
 
 ffi::Error BackwardStepsImpl(ffi::AnyBuffer psi, ffi::AnyBuffer lam, ffi::AnyBuffer scratch,
                              ffi::Buffer<ffi::S32> ints, ffi::AnyBuffer coef,
-                             ffi::Buffer<ffi::S32> cols, ffi::Result<ffi::AnyBuffer> psi_out,
+                             ffi::Buffer<ffi::S32> cols, ffi::AnyBuffer dense_coef,
+                             ffi::Result<ffi::AnyBuffer> psi_out,
                              ffi::Result<ffi::AnyBuffer> lam_out,
                              ffi::Result<ffi::AnyBuffer> scratch_out,
                              ffi::Result<ffi::AnyBuffer> r) {
   int64_t steps = 0;
-  if (auto e = check_steps(psi, ints, coef, cols, steps); e.failure()) return e;
+  if (auto e = check_steps(psi, ints, coef, cols, dense_coef, steps); e.failure()) return e;
   if (!same_buffer(psi, psi_out) || !same_buffer(lam, lam_out) ||
       !same_buffer(scratch, scratch_out))
     return ffi::Error::InvalidArgument("revad steps: outputs must alias inputs");
@@ -399,12 +503,12 @@ ffi::Error BackwardStepsImpl(ffi::AnyBuffer psi, ffi::AnyBuffer lam, ffi::AnyBuf
   const int n = log2_size(size);
   if (psi.element_type() == ffi::DataType::C128)
     backward_steps(data<C<double>>(psi), data<C<double>>(lam), data<C<double>>(scratch),
-                   ints.typed_data(), data<C<double>>(coef), cols.typed_data(), steps,
-                   n, size, data<C<double>>(*r));
+                   ints.typed_data(), data<C<double>>(coef), cols.typed_data(),
+                   data<C<double>>(dense_coef), steps, n, size, data<C<double>>(*r));
   else
     backward_steps(data<C<float>>(psi), data<C<float>>(lam), data<C<float>>(scratch),
-                   ints.typed_data(), data<C<float>>(coef), cols.typed_data(), steps,
-                   n, size, data<C<float>>(*r));
+                   ints.typed_data(), data<C<float>>(coef), cols.typed_data(),
+                   data<C<float>>(dense_coef), steps, n, size, data<C<float>>(*r));
   return ffi::Error::Success();
 }
 
@@ -443,6 +547,7 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadForwardSteps, ForwardStepsImpl,
                                   .Arg<ffi::Buffer<ffi::S32>>()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::Buffer<ffi::S32>>()
+                                  .Arg<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>());
 
@@ -454,6 +559,7 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(RevadBackwardSteps, BackwardStepsImpl,
                                   .Arg<ffi::Buffer<ffi::S32>>()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::Buffer<ffi::S32>>()
+                                  .Arg<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>()

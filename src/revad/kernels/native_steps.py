@@ -36,13 +36,20 @@ def _call(
 
 
 def ffi_forward(
-    psi: jax.Array, scratch: jax.Array, ints: jax.Array, coef: jax.Array, cols: jax.Array
+    psi: jax.Array,
+    scratch: jax.Array,
+    ints: jax.Array,
+    coef: jax.Array,
+    cols: jax.Array,
+    dense: jax.Array,
 ) -> tuple[jax.Array, jax.Array]:
-    """Run S program steps on ψ in place, in one call. Per step: ``ints`` (type, a, b, m),
-    ``coef`` (20: the block's 2x2 matrix, then a gate's A, B, GA, GB), ``cols`` (n: the
-    permutation's columns). ``scratch``, a state-sized buffer, receives permutations."""
+    """Run S program steps on ψ in place, in one call. Per step: ``ints`` (type, a, b, m,
+    z, cm, cv, cv2), ``coef`` (20: the block's 2x2 matrix, then a gate's A, B, GA, GB),
+    ``cols`` (n: the permutation's columns), ``dense`` (64: a DENSE step's 8x8 matrix;
+    empty when the program has none). ``scratch``, a state-sized buffer, receives
+    permutations."""
     state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
-    args = (psi, scratch, ints, coef.astype(psi.dtype), cols)
+    args = (psi, scratch, ints, coef.astype(psi.dtype), cols, dense.astype(psi.dtype))
     psi, scratch = _call("revad_forward_steps", (state, state), *args, aliases={0: 0, 1: 1})
     return psi, scratch
 
@@ -54,13 +61,14 @@ def ffi_backward(
     ints: jax.Array,
     coef: jax.Array,
     cols: jax.Array,
+    dense: jax.Array,
 ) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
-    """Reverse S steps (last first) on ψ and λ in place (``coef`` holds U†); returns
-    (ψ, λ, scratch, r): r[s] (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|`` of
-    its inputs, or for a gate ``r[s, 0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
+    """Reverse S steps (last first) on ψ and λ in place (``coef`` and ``dense`` hold U†);
+    returns (ψ, λ, scratch, r): r[s] (2x2) is a block's cross-density ``Tr_others|ψ⟩⟨λ|``
+    of its inputs, or for a gate ``r[s, 0, 0] = ⟨λ|P|ψ⟩`` with P = (GA, GB)."""
     state = jax.ShapeDtypeStruct(psi.shape, psi.dtype)
     r = jax.ShapeDtypeStruct((ints.shape[0], 2, 2), psi.dtype)
-    args = (psi, lam, scratch, ints, coef.astype(psi.dtype), cols)
+    args = (psi, lam, scratch, ints, coef.astype(psi.dtype), cols, dense.astype(psi.dtype))
     psi, lam, scratch, r_out = _call(
         "revad_backward_steps", (state, state, state, r), *args, aliases={0: 0, 1: 1, 2: 2}
     )
@@ -81,15 +89,18 @@ def ffi_pauli_sum(
 
 def _operands(
     steps: Steps, cols: ArrayLike, cdtype: np.dtype
-) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """Per-step operands of the native step kernels: ints (type, a, b, m), the 20
-    coefficients (2x2 block matrix, A, B, GA, GB) and the permutation's columns."""
-    ints = jnp.stack([steps.step_type, steps.a, steps.b, steps.m], axis=1)
+) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
+    """Per-step operands of the native step kernels: ints (type, a, b, m, z, cm, cv, cv2),
+    the 20 coefficients (2x2 block matrix, A, B, GA, GB), the permutation's columns and
+    the DENSE matrices (64 each, or none)."""
+    fields = (steps.step_type, steps.a, steps.b, steps.m, steps.z, steps.cm, steps.cv, steps.cv2)
+    ints = jnp.stack(fields, axis=1)
     coef = jnp.concatenate(
         [steps.u.reshape(-1, 4), steps.coef_a, steps.coef_b, *generators(steps.kind, cdtype)],
         axis=1,
     )
-    return ints, coef, jnp.asarray(cols)[steps.perm]
+    dense = jnp.zeros((0,), cdtype) if steps.dense is None else steps.dense.reshape(-1, 64)
+    return ints, coef, jnp.asarray(cols)[steps.perm], dense
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A scan over a chunk's steps dispatches with ``lax.switch`` on the step's kind: a fused
 one-qubit block (one branch per qubit, as its reshape needs a static qubit), a generic
-gate ``(Uψ)[j] = A[k]ψ[j] + B[k]ψ[j^m]``, a CNOT/SWAP permutation, or padding. The
+masked gate ``(Uψ)[j] = A[k]ψ[j] + B[k]σ(j)ψ[j^m]`` (``revad.compile.lowering``), a
+CNOT/SWAP permutation, padding, or a dense 1-3 qubit unitary. The
 trade-off: portable and fused by XLA, but on CPU each switch copies the state and a
 partner read costs a gather, which is why the native kernels exist.
 """
@@ -32,13 +33,46 @@ def _pick(v: jax.Array, k: jax.Array) -> jax.Array:
 
 
 def apply(
-    psi: jax.Array, a: ArrayLike, b: ArrayLike, m: ArrayLike, coef_a: jax.Array, coef_b: jax.Array
+    psi: jax.Array,
+    a: ArrayLike,
+    b: ArrayLike,
+    m: ArrayLike,
+    coef_a: jax.Array,
+    coef_b: jax.Array,
+    masks: tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike] = (0, 0, 0, 0),
+    generator: bool = False,
 ) -> jax.Array:
-    """(Uψ)[j] = A[k]ψ[j] + B[k]ψ[j^m], k = 2·bit_a(j) + bit_b(j): one pass over the state."""
+    """(Uψ)[j] = A[k]ψ[j] + B[k]·σ(j)·ψ[j^m], k = 2·bit_a(j) + bit_b(j), where active,
+    ψ[j] (or 0 for a ``generator``) elsewhere: one pass over the state. ``masks`` = (z,
+    cm, cv, cv2): σ(j) = (−1)^popcount(j & z), active iff j & cm is cv or cv2
+    (``revad.compile.lowering``)."""
+    z, cm, cv, cv2 = masks
     j = lax.iota(jnp.int32, psi.shape[0])
     k = 2 * ((j >> a) & 1) + ((j >> b) & 1)
     partner = psi.at[j ^ m].get(mode="promise_in_bounds", unique_indices=True)
-    return _pick(coef_a, k) * psi + _pick(coef_b, k) * partner
+    sign = 1 - 2 * (lax.population_count(j & z) & 1)
+    out = _pick(coef_a, k) * psi + (_pick(coef_b, k) * sign) * partner
+    active = ((j & cm) == cv) | ((j & cm) == cv2)
+    return jnp.where(active, out, jnp.zeros_like(psi) if generator else psi)
+
+
+def apply_dense(psi: jax.Array, cm: ArrayLike, u: jax.Array) -> jax.Array:
+    """(Uψ)[j] = Σ_δ U[l, l^δ]·ψ[j ^ flip(δ)] for an 8x8 U on the (up to 3) qubits of
+    ``cm``: l = the bits of j at those qubits (lowest first), flip(δ) = δ's bits put
+    there. Eight gathers, unused ones with zero coefficients."""
+    j = lax.iota(jnp.int32, psi.shape[0])
+    rest, bits = jnp.asarray(cm, jnp.int32), []
+    for _ in range(3):  # the qubits of cm as one-bit masks, lowest first (0 when absent)
+        low = rest & -rest
+        bits.append(low)
+        rest = rest ^ low
+    local = sum(jnp.where(j & bit, 1 << i, 0) for i, bit in enumerate(bits))
+    out = jnp.zeros_like(psi)
+    for delta in range(8):
+        flip = sum(bit if (delta >> i) & 1 else 0 for i, bit in enumerate(bits))
+        coef = u[local, local ^ delta]
+        out = out + coef * psi.at[j ^ flip].get(mode="promise_in_bounds")
+    return out
 
 
 def _apply_block(psi: jax.Array, q: int, n: int, u: jax.Array) -> jax.Array:
@@ -81,7 +115,8 @@ def _permuter(
 
 
 def _branch(steps: Steps, n: int) -> jax.Array:
-    """The ``lax.switch`` branch of each step: blocks by qubit, then generic, permutation, noop."""
+    """The ``lax.switch`` branch of each step: blocks by qubit, then generic, permutation,
+    noop, dense."""
     return jnp.where(steps.step_type == BLOCK, steps.a, n + steps.step_type - GATE)
 
 
@@ -102,7 +137,7 @@ class PureJax:
             return _apply_block(psi, q, n, s.u)
 
         def generic(psi: jax.Array, s: Steps) -> jax.Array:
-            return apply(psi, s.a, s.b, s.m, s.coef_a, s.coef_b)
+            return apply(psi, s.a, s.b, s.m, s.coef_a, s.coef_b, (s.z, s.cm, s.cv, s.cv2))
 
         def permute(psi: jax.Array, s: Steps) -> jax.Array:
             return permuter(psi, s.perm)
@@ -110,7 +145,10 @@ class PureJax:
         def noop(psi: jax.Array, s: Steps) -> jax.Array:
             return psi
 
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
+        def dense(psi: jax.Array, s: Steps) -> jax.Array:
+            return psi if s.dense is None else apply_dense(psi, s.cm, s.dense)
+
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense]
 
         def step(psi: jax.Array, xs: tuple[jax.Array, Steps]) -> tuple[jax.Array, None]:
             branch, s = xs
@@ -131,12 +169,15 @@ class PureJax:
             return _apply_block(psi, q, n, s.u), _apply_block(lam, q, n, s.u), r, no_g
 
         def generic(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
+            masks = (s.z, s.cm, s.cv, s.cv2)
+
             def grad() -> jax.Array:  # Im⟨λ|P|ψ⟩ just after the gate
-                p_psi = apply(psi, s.a, s.b, s.m, *generators(s.kind, cdtype))
+                gens = generators(s.kind, cdtype)
+                p_psi = apply(psi, s.a, s.b, s.m, *gens, masks, generator=True)
                 return jnp.vdot(lam, p_psi).imag
 
             g = lax.cond(s.slot < n_params, grad, lambda: no_g)
-            args = (s.a, s.b, s.m, s.coef_a, s.coef_b)
+            args = (s.a, s.b, s.m, s.coef_a, s.coef_b, masks)
             return apply(psi, *args), apply(lam, *args), no_r, g
 
         def permute(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
@@ -145,7 +186,12 @@ class PureJax:
         def noop(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
             return psi, lam, no_r, no_g
 
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
+        def dense(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
+            if s.dense is None:
+                return psi, lam, no_r, no_g
+            return apply_dense(psi, s.cm, s.dense), apply_dense(lam, s.cm, s.dense), no_r, no_g
+
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense]
 
         def step(
             carry: States, xs: tuple[jax.Array, Steps]

@@ -66,11 +66,16 @@ def generators(kind: jax.Array, cdtype: np.dtype) -> tuple[jax.Array, jax.Array]
     return jnp.asarray(GA, cdtype)[kind], jnp.asarray(GB, cdtype)[kind]
 
 
-def _dagger_coefficients(
-    coef_a: jax.Array, coef_b: jax.Array, kf: jax.Array
+def dagger_coefficients(
+    coef_a: jax.Array, coef_b: jax.Array, a: jax.Array, b: jax.Array, m: jax.Array, z: jax.Array
 ) -> tuple[jax.Array, jax.Array]:
+    """U†'s (A, B) for a generic gate's: ``A† = conj(A)``, ``B†[k] = conj(B[k ^ kf])·(−1)^
+    popcount(m & z)``, kf saying which of a, b the flip m changes."""
+    kf = 2 * ((m >> a) & 1) + ((m >> b) & 1)
     partner = jnp.arange(4)[None, :] ^ kf[:, None]
-    return jnp.conj(coef_a), jnp.conj(jnp.take_along_axis(coef_b, partner, axis=1))
+    sign = 1 - 2 * (lax.population_count(m & z) & 1)
+    coef_b = jnp.conj(jnp.take_along_axis(coef_b, partner, axis=1)) * sign[:, None]
+    return jnp.conj(coef_a), coef_b.astype(coef_a.dtype)
 
 
 class StepArrays(NamedTuple):
@@ -83,6 +88,11 @@ class StepArrays(NamedTuple):
     slot: jax.Array
     angle: jax.Array
     perm: jax.Array
+    x: jax.Array
+    z: jax.Array
+    cm: jax.Array
+    cv: jax.Array
+    cv2: jax.Array
 
 
 def chunks(program: Program) -> StepArrays:
@@ -110,6 +120,11 @@ class Steps(NamedTuple):
     kind: jax.Array
     slot: jax.Array  # generic gate's parameter slot (n_params: none)
     perm: jax.Array  # permutation index
+    z: jax.Array  # generic gate: sign mask, activity mask and values (revad.compile.lowering)
+    cm: jax.Array
+    cv: jax.Array
+    cv2: jax.Array
+    dense: jax.Array | None  # (S, 8, 8) DENSE matrices (U† backward); None without any
 
 
 def _mat2(coef_a: jax.Array, coef_b: jax.Array) -> jax.Array:
@@ -134,7 +149,7 @@ def _dagger(u: jax.Array) -> jax.Array:
 
 
 def _steps(
-    theta: jax.Array, arrays: StepArrays, cdtype: np.dtype, inverse: bool
+    theta: jax.Array, arrays: StepArrays, dense: GateArray, cdtype: np.dtype, inverse: bool
 ) -> tuple[Steps, jax.Array]:
     coef_a, coef_b = coefficients(theta, arrays.kind, arrays.slot, arrays.angle, cdtype)
     mats = _mat2(coef_a, coef_b)  # (S, K, 2, 2), meaningful for blocks
@@ -142,9 +157,13 @@ def _steps(
     for k in range(1, BLOCK_SIZE):
         fused = _mm(mats[:, k], fused)
     gate_a, gate_b = coef_a[:, 0], coef_b[:, 0]
-    kf, m = flip(arrays.kind[:, 0], arrays.a, arrays.b)
+    m = arrays.x
     if inverse:
-        gate_a, gate_b = _dagger_coefficients(gate_a, gate_b, kf)
+        gate_a, gate_b = dagger_coefficients(gate_a, gate_b, arrays.a, arrays.b, m, arrays.z)
+    matrices = None
+    if dense.shape[0]:  # static: only programs with DENSE steps carry their matrices
+        matrices = jnp.asarray(dense, cdtype)[arrays.perm]
+        matrices = _dagger(matrices) if inverse else matrices
     steps = Steps(
         step_type=arrays.step_type,
         u=_dagger(fused) if inverse else fused,
@@ -156,22 +175,30 @@ def _steps(
         kind=arrays.kind[:, 0],
         slot=arrays.slot[:, 0],
         perm=arrays.perm,
+        z=arrays.z,
+        cm=arrays.cm,
+        cv=arrays.cv,
+        cv2=arrays.cv2,
+        dense=matrices,
     )
     return steps, mats
 
 
-def forward_steps(theta: jax.Array, arrays: StepArrays, cdtype: np.dtype) -> Steps:
-    """Kernel data of a chunk for the forward pass (fused blocks, gates' U)."""
-    return _steps(theta, arrays, cdtype, inverse=False)[0]
+def forward_steps(
+    theta: jax.Array, arrays: StepArrays, dense: GateArray, cdtype: np.dtype
+) -> Steps:
+    """Kernel data of a chunk for the forward pass (fused blocks, gates' U); ``dense`` is
+    the program's table of DENSE matrices."""
+    return _steps(theta, arrays, dense, cdtype, inverse=False)[0]
 
 
 def backward_steps(
-    theta: jax.Array, arrays: StepArrays, cdtype: np.dtype
+    theta: jax.Array, arrays: StepArrays, dense: GateArray, cdtype: np.dtype
 ) -> tuple[Steps, jax.Array]:
     """Kernel data of a chunk for the backward pass (U†), and each block gate's
     ``Q_i = V_i P_i V_i†`` (V_i: the block's gates after gate i), shape (S, K, 2, 2), so
     that ``∂E/∂θ_i = Im Tr(Q_i R)`` with R the cross-density at the block's end."""
-    steps, mats = _steps(theta, arrays, cdtype, inverse=True)
+    steps, mats = _steps(theta, arrays, dense, cdtype, inverse=True)
     gens = _mat2(*generators(arrays.kind, cdtype))
     after = jnp.broadcast_to(jnp.eye(2, dtype=cdtype), mats[:, 0].shape)  # V_i, built backwards
     q = []  # Q_i, last gate first
