@@ -1,20 +1,36 @@
 """
     RevadYao
 
-The Yao.jl backend of revad. revad (Python) encodes a circuit as small arrays, one entry
-per gate: a gate code (`GATE_CODES`), two Yao qubits (1-based; the second is 0 for
-one-qubit gates), a trainable parameter slot (1-based; 0 when the gate has none or a
-fixed angle) and a fixed angle. A Hamiltonian comes as real coefficients plus one entry
-per Pauli factor: its term (1-based), its Pauli (`PAULI_CODES`) and its Yao qubit.
+The Yao.jl backend of revad. revad (Python, `revad/backends/yao_encoding.py`) encodes a
+circuit of `m` gates as arrays:
+
+- `codes` (`m`): gate codes (`GATE_CODES`);
+- `arity` (`m`): how many qubits each gate acts on;
+- `locs` (`sum(arity)`): the gates' Yao qubits (1-based), gate after gate, each gate's in
+  revad's order (controls first, target last);
+- `letters` (parallel to `locs`): for `pauli_rot`, the Pauli code (`PAULI_CODES`) of the
+  word's letter on that qubit; 0 otherwise;
+- `slots` (`m`): trainable parameter slot (1-based; 0 when the gate has none or a fixed
+  angle); `angles` (`m`): the fixed angle;
+- `matrices`: the matrices of the `unitary` gates, in circuit order, each `2^r × 2^r`
+  for `r` qubits in Yao's order on its qubits sorted ascending (local bit `j` on the
+  `j`-th lowest qubit), column-major, real and imaginary parts interleaved.
+
+A Hamiltonian comes as real coefficients plus one entry per Pauli factor: its term
+(1-based), its Pauli (`PAULI_CODES`) and its Yao qubit.
 
 Conventions match revad's (docs/conventions.md): Yao qubit `q` is revad qubit `q - 1`, qubit 1 is
 the least significant bit of the basis index, `Rx(θ) = exp(-iθX/2)`,
-`rot(kron(X, X), θ) = exp(-iθ X⊗X/2)`, and revad's `phase(θ)` is Yao's `shift(θ)`.
+`rot(kron(X, X), θ) = exp(-iθ X⊗X/2)`, and revad's `phase(θ)` is Yao's `shift(θ)`. revad's
+local matrices have the gate's first qubit most significant; Yao's `put(n, locs => G)`
+puts `G`'s local qubit `j` (bit `j - 1` of its index) on `locs[j]`.
 
 Gradients come from Yao's reversible adjoint, `expect'(h, reg => circuit)`, one entry per
 trainable block in `parameters(circuit)` order; `slot_gradient` adds them into revad's
-slots. Gates with a fixed angle are wrapped in `NoParams`, so they are not trainable and
-never appear in `parameters(circuit)` or in the gradient.
+slots. Every gate's block holds its angle once, in a block Yao's adjoint differentiates
+exactly (`Rotor`, or `PutBlock`/`ControlBlock` of a rotation or `shift` through
+`mat_back!`). Gates with a fixed angle are wrapped in `NoParams`, so they are not
+trainable and never appear in `parameters(circuit)` or in the gradient.
 """
 module RevadYao
 
@@ -32,8 +48,9 @@ export GATE_CODES,
     statevector
 
 """
-Codes of revad's gates. `revad/backends/yao_encoding.py` holds the same table, and a
-Python test checks that both agree.
+Codes of revad's gates: the registry gates, then the gate families `pauli_rot`, `mcx` and
+`unitary`. `revad/backends/yao_encoding.py` holds the same table, and a Python test checks
+that both agree.
 """
 const GATE_CODES = (
     x = 1,
@@ -55,7 +72,48 @@ const GATE_CODES = (
     rxx = 17,
     ryy = 18,
     rzz = 19,
+    cphase = 20,
+    single_excitation = 21,
+    double_excitation = 22,
+    ccx = 23,
+    pauli_rot = 24,
+    mcx = 25,
+    unitary = 26,
 )
+
+"""
+How many qubits each registry gate acts on (revad's `GATES[name].n_qubits`; a Python test
+checks). The families take any number: `pauli_rot` one or more, `mcx` two or more,
+`unitary` 1 to `UNITARY_MAX_QUBITS`.
+"""
+const GATE_ARITY = (
+    x = 1,
+    y = 1,
+    z = 1,
+    h = 1,
+    s = 1,
+    t = 1,
+    rx = 1,
+    ry = 1,
+    rz = 1,
+    phase = 1,
+    cnot = 2,
+    cz = 2,
+    swap = 2,
+    crx = 2,
+    cry = 2,
+    crz = 2,
+    rxx = 2,
+    ryy = 2,
+    rzz = 2,
+    cphase = 2,
+    single_excitation = 2,
+    double_excitation = 4,
+    ccx = 3,
+)
+
+"""The most qubits a `unitary` gate acts on (revad's `UNITARY_MAX_QUBITS`)."""
+const UNITARY_MAX_QUBITS = 3
 
 """Codes of the Pauli factors of a Hamiltonian term (identity factors are left out)."""
 const PAULI_CODES = (X = 1, Y = 2, Z = 3)
@@ -72,6 +130,10 @@ const PARAMETRIC_CODES = (
     G.rxx,
     G.ryy,
     G.rzz,
+    G.cphase,
+    G.single_excitation,
+    G.double_excitation,
+    G.pauli_rot,
 )
 
 """
@@ -82,14 +144,95 @@ Whether the gate with this code takes an angle.
 is_parametric(code::Integer) = code in PARAMETRIC_CODES
 
 """
-    gate_block(n, code, a, b, θ) -> AbstractBlock
+    gate_name(code) -> Symbol
 
-The `n`-qubit Yao block of one revad gate on Yao qubits `a` and `b` (`b` is ignored for
-one-qubit gates; for controlled gates `a` is the control and `b` the target). `θ` is
-ignored by gates without an angle. Every two-qubit gate other than the controlled ones is
-symmetric in its qubits, so its block is put on the sorted pair.
+The name of the gate with this code in `GATE_CODES` (an `ArgumentError` for an unknown code).
 """
-function gate_block(n::Int, code::Int, a::Int, b::Int, θ::Float64)
+function gate_name(code::Integer)
+    for (name, c) in pairs(GATE_CODES)
+        c == code && return name
+    end
+    throw(ArgumentError("unknown revad gate code $code"))
+end
+
+"""
+    check_arity(code, k)
+
+Throw an `ArgumentError` unless the gate with this code can act on `k` qubits.
+"""
+function check_arity(code::Integer, k::Integer)
+    name = gate_name(code)
+    ok = if code == G.pauli_rot
+        k >= 1
+    elseif code == G.mcx
+        k >= 2
+    elseif code == G.unitary
+        1 <= k <= UNITARY_MAX_QUBITS
+    else
+        k == GATE_ARITY[name]
+    end
+    ok || throw(ArgumentError("gate $name (code $code) cannot act on $k qubit(s)"))
+    return nothing
+end
+
+"""
+    fanout(n, a, targets) -> ChainBlock
+
+CNOTs from Yao qubit `a` onto each qubit of `targets` (a self-inverse block).
+"""
+fanout(n::Int, a::Int, targets) = chain(n, [cnot(n, a, t) for t in targets])
+
+"""
+    pauli_block(code) -> AbstractBlock
+
+The Pauli gate with this code in `PAULI_CODES`.
+"""
+function pauli_block(code::Int)
+    code == PAULI_CODES.X && return X
+    code == PAULI_CODES.Y && return Y
+    code == PAULI_CODES.Z && return Z
+    throw(ArgumentError("unknown Pauli code $code"))
+end
+
+"""
+    pauli_rotation(n, locs, letters, θ) -> PutBlock
+
+`exp(-iθP/2)` for the Pauli string `P` with Pauli `letters[k]` (`PAULI_CODES`) on Yao
+qubit `locs[k]`: `put(n, sorted_locs => rot(kron(P₁, P₂, …), θ))`, each letter moved with
+its qubit (factors on different qubits commute, so the string is the same operator).
+`rot(G, θ) = cos(θ/2) I - i sin(θ/2) G` is `exp(-iθG/2)` because a Pauli string squares
+to the identity (Yao's `RotationGate` checks that `G` is Hermitian and reflexive); its
+gradient is Yao's `Rotor` rule.
+"""
+function pauli_rotation(n::Int, locs::Tuple, letters::Tuple, θ::Float64)
+    order = sortperm(collect(locs))
+    factors = [pauli_block(Int(letters[k])) for k in order]
+    word = length(factors) == 1 ? only(factors) : kron(factors...)
+    return put(n, Tuple(locs[k] for k in order) => rot(word, θ))
+end
+
+"""
+    gate_block(n, code, locs, letters, matrix, θ) -> AbstractBlock
+
+The `n`-qubit Yao block of one revad gate on Yao qubits `locs` (revad's order: for
+controlled gates the controls first; `a`, `b`, `c`, `d` below are `locs[1]`, ...).
+`letters` are the Pauli codes of a `pauli_rot` (ignored otherwise), `matrix` the matrix of
+a `unitary` in Yao's order on the sorted `locs` (`nothing` otherwise); `θ` is ignored by
+gates without an angle.
+
+The uncontrolled two-qubit rotations are symmetric in their qubits, so their block is put
+on the sorted pair. `single_excitation` and `double_excitation` are Givens rotations
+`exp(-iθG/2)` with `G = Y` on two basis states (`G² ≠ I`, so not a `rot`): CNOTs from `a`
+map the pair to the two states of qubit `a` with the other qubits fixed, a controlled
+`Ry(θ)` rotates them, and the same CNOTs map them back. The angle appears once, in a
+`ControlBlock` of `Ry` (differentiated exactly, as for `cry`).
+"""
+function gate_block(n::Int, code::Int, locs::Tuple, letters::Tuple, matrix, θ::Float64)
+    check_arity(code, length(locs))
+    a = locs[1]
+    b = length(locs) >= 2 ? locs[2] : 0
+    c = length(locs) >= 3 ? locs[3] : 0
+    d = length(locs) >= 4 ? locs[4] : 0
     if code == G.x
         return put(n, a => X)
     elseif code == G.y
@@ -128,67 +271,134 @@ function gate_block(n::Int, code::Int, a::Int, b::Int, θ::Float64)
         return put(n, minmax(a, b) => rot(kron(Y, Y), θ))
     elseif code == G.rzz
         return put(n, minmax(a, b) => rot(kron(Z, Z), θ))
+    elseif code == G.cphase
+        return control(n, a, b => shift(θ))
+    elseif code == G.single_excitation
+        return chain(n, cnot(n, a, b), control(n, b, a => Ry(θ)), cnot(n, a, b))
+    elseif code == G.double_excitation
+        return chain(
+            n,
+            fanout(n, a, (b, c, d)),
+            control(n, (-b, c, d), a => Ry(θ)),
+            fanout(n, a, (b, c, d)),
+        )
+    elseif code == G.ccx
+        return control(n, (a, b), c => X)
+    elseif code == G.pauli_rot
+        return pauli_rotation(n, locs, letters, θ)
+    elseif code == G.mcx
+        return control(n, locs[1:(end - 1)], locs[end] => X)
+    elseif code == G.unitary
+        return put(n, Tuple(sort!(collect(locs))) => matblock(matrix))
     end
     throw(ArgumentError("unknown revad gate code $code"))
 end
 
 """
-    circuit_block(n, codes, q1, q2, slots, angles, theta) -> ChainBlock
+    unitary_matrix(T, matrices, offset, k) -> (Matrix{T}, offset)
 
-The Yao circuit of an encoded revad circuit on `n` qubits. A gate with slot `s > 0` takes
-the trainable angle `theta[s]`; a parametric gate with slot 0 takes its fixed angle and is
-wrapped in `NoParams`. `parameters(circuit)` therefore lists exactly the gates with a
-slot, in circuit order.
+The `2^k × 2^k` matrix that starts after the first `offset` numbers of `matrices`
+(column-major, real and imaginary parts interleaved: `2 · 4^k` numbers), with element type
+`T`, and the offset past it.
+"""
+function unitary_matrix(
+    ::Type{T},
+    matrices::AbstractVector{<:Real},
+    offset::Int,
+    k::Int,
+) where {T <: Complex}
+    dim = 2^k
+    len = 2 * dim^2
+    if offset + len > length(matrices)
+        throw(DimensionMismatch(
+            "matrices holds $(length(matrices)) numbers, too few for the unitary gates",
+        ))
+    end
+    flat = Vector{Float64}(matrices[(offset + 1):(offset + len)])
+    u = reshape(reinterpret(ComplexF64, flat), dim, dim)
+    return Matrix{T}(u), offset + len
+end
+
+"""
+    circuit_block(n, codes, arity, locs, letters, slots, angles, matrices, theta; T) -> ChainBlock
+
+The Yao circuit of an encoded revad circuit on `n` qubits (see the module docstring for the
+arrays). A gate with slot `s > 0` takes the trainable angle `theta[s]`; a parametric gate
+with slot 0 takes its fixed angle and is wrapped in `NoParams`. `parameters(circuit)`
+therefore lists exactly the gates with a slot, in circuit order. The matrices of `unitary`
+gates get element type `T` (the register's).
 """
 function circuit_block(
     n::Integer,
     codes::AbstractVector{<:Integer},
-    q1::AbstractVector{<:Integer},
-    q2::AbstractVector{<:Integer},
+    arity::AbstractVector{<:Integer},
+    locs::AbstractVector{<:Integer},
+    letters::AbstractVector{<:Integer},
     slots::AbstractVector{<:Integer},
     angles::AbstractVector{<:Real},
-    theta::AbstractVector{<:Real},
+    matrices::AbstractVector{<:Real},
+    theta::AbstractVector{<:Real};
+    T::Type{<:Complex} = ComplexF64,
 )
     m = length(codes)
-    if !(length(q1) == length(q2) == length(slots) == length(angles) == m)
+    if !(length(arity) == length(slots) == length(angles) == m)
         throw(DimensionMismatch(
-            "codes, q1, q2, slots and angles must have one entry per gate",
+            "codes, arity, slots and angles must have one entry per gate",
+        ))
+    end
+    if !(length(locs) == length(letters) == sum(arity; init = 0))
+        throw(DimensionMismatch(
+            "locs and letters must have one entry per qubit of each gate (sum(arity))",
         ))
     end
     blocks = Vector{AbstractBlock{2}}(undef, m)
+    used = 0   # entries of locs and letters taken by the gates so far
+    offset = 0 # numbers of matrices taken so far
     for i in 1:m
-        code, slot = Int(codes[i]), Int(slots[i])
+        code, k, slot = Int(codes[i]), Int(arity[i]), Int(slots[i])
         if slot > 0 && !is_parametric(code)
             throw(ArgumentError("gate $i (code $code) takes no angle but has slot $slot"))
         end
+        start = used
+        gate_locs = ntuple(j -> Int(locs[start + j]), k)
+        gate_letters = ntuple(j -> Int(letters[start + j]), k)
+        used += k
+        matrix = nothing
+        if code == G.unitary
+            matrix, offset = unitary_matrix(T, matrices, offset, k)
+        end
         θ = slot > 0 ? Float64(theta[slot]) : Float64(angles[i])
-        block = gate_block(Int(n), code, Int(q1[i]), Int(q2[i]), θ)
+        block = gate_block(Int(n), code, gate_locs, gate_letters, matrix, θ)
         blocks[i] = slot == 0 && is_parametric(code) ? NoParams(block) : block
+    end
+    if offset != length(matrices)
+        throw(DimensionMismatch(
+            "matrices holds $(length(matrices)) numbers, the unitary gates use $offset",
+        ))
     end
     return ChainBlock(Int(n), blocks)
 end
 
 """
-    block_parameters(n, codes, q1, q2, slots, angles, theta) -> Vector{Float64}
+    block_parameters(n, codes, arity, locs, letters, slots, angles, matrices, theta)
+        -> Vector{Float64}
 
 Yao's `parameters(circuit)` of the encoded circuit: the order in which `expect'` returns
 its gradient (revad's Python side checks it against its own encoding).
 """
-function block_parameters(n::Integer, codes, q1, q2, slots, angles, theta)
-    circuit = circuit_block(n, codes, q1, q2, slots, angles, theta)
+function block_parameters(
+    n::Integer,
+    codes,
+    arity,
+    locs,
+    letters,
+    slots,
+    angles,
+    matrices,
+    theta,
+)
+    circuit = circuit_block(n, codes, arity, locs, letters, slots, angles, matrices, theta)
     return Vector{Float64}(parameters(circuit))
-end
-
-"""
-    pauli_block(code) -> AbstractBlock
-
-The Pauli gate with this code in `PAULI_CODES`.
-"""
-function pauli_block(code::Int)
-    code == PAULI_CODES.X && return X
-    code == PAULI_CODES.Y && return Y
-    code == PAULI_CODES.Z && return Z
-    throw(ArgumentError("unknown Pauli code $code"))
 end
 
 """
@@ -292,7 +502,8 @@ A complex vector (CPU or GPU) as `[re₁, im₁, re₂, im₂, …]` in `Float64
 interleaved(v::AbstractVector) = collect(reinterpret(Float64, Vector{ComplexF64}(Array(v))))
 
 """
-    statevector(n, codes, q1, q2, slots, angles, theta; dtype, device, psi0) -> Vector{Float64}
+    statevector(n, codes, arity, locs, letters, slots, angles, matrices, theta;
+                dtype, device, psi0) -> Vector{Float64}
 
 `ψ = U(θ)ψ0` (ψ0 = `|0…0⟩` unless `psi0` is given, see [`initial_state`]; Yao's order:
 qubit 1 is the least significant bit, as in revad), real and imaginary parts interleaved.
@@ -300,33 +511,49 @@ qubit 1 is the least significant bit, as in revad), real and imaginary parts int
 function statevector(
     n::Integer,
     codes,
-    q1,
-    q2,
+    arity,
+    locs,
+    letters,
     slots,
     angles,
+    matrices,
     theta;
     dtype::AbstractString = "complex128",
     device::AbstractString = "cpu",
     psi0 = nothing,
 )
-    circuit = circuit_block(n, codes, q1, q2, slots, angles, theta)
-    reg = apply!(initial_state(complex_type(dtype), Int(n), device, psi0), circuit)
+    CT = complex_type(dtype)
+    circuit = circuit_block(
+        n,
+        codes,
+        arity,
+        locs,
+        letters,
+        slots,
+        angles,
+        matrices,
+        theta;
+        T = CT,
+    )
+    reg = apply!(initial_state(CT, Int(n), device, psi0), circuit)
     return interleaved(vec(state(reg)))
 end
 
 """
-    expectation(n, codes, q1, q2, slots, angles, theta, coeffs, term, pauli, qubit;
-                dtype, device, psi0) -> Float64
+    expectation(n, codes, arity, locs, letters, slots, angles, matrices, theta,
+                coeffs, term, pauli, qubit; dtype, device, psi0) -> Float64
 
 `⟨ψ|H|ψ⟩` by Yao's `expect(h, reg => circuit)`.
 """
 function expectation(
     n::Integer,
     codes,
-    q1,
-    q2,
+    arity,
+    locs,
+    letters,
     slots,
     angles,
+    matrices,
     theta,
     coeffs,
     term,
@@ -336,9 +563,21 @@ function expectation(
     device::AbstractString = "cpu",
     psi0 = nothing,
 )
-    circuit = circuit_block(n, codes, q1, q2, slots, angles, theta)
+    CT = complex_type(dtype)
+    circuit = circuit_block(
+        n,
+        codes,
+        arity,
+        locs,
+        letters,
+        slots,
+        angles,
+        matrices,
+        theta;
+        T = CT,
+    )
     h = hamiltonian_block(n, coeffs, term, pauli, qubit)
-    reg = initial_state(complex_type(dtype), Int(n), device, psi0)
+    reg = initial_state(CT, Int(n), device, psi0)
     return Float64(real(expect(h, reg => circuit)))
 end
 
@@ -367,8 +606,8 @@ function slot_gradient(
 end
 
 """
-    energy_and_gradient(n, codes, q1, q2, slots, angles, theta, nparams,
-                        coeffs, term, pauli, qubit; dtype, device, psi0)
+    energy_and_gradient(n, codes, arity, locs, letters, slots, angles, matrices, theta,
+                        nparams, coeffs, term, pauli, qubit; dtype, device, psi0)
         -> (Float64, Vector{Float64})
 
 Energy and gradient from one call of Yao's reversible adjoint `expect'(h, reg => circuit)`.
@@ -381,10 +620,12 @@ forward pass; from `|0…0⟩` it is the first amplitude.
 function energy_and_gradient(
     n::Integer,
     codes,
-    q1,
-    q2,
+    arity,
+    locs,
+    letters,
     slots,
     angles,
+    matrices,
     theta,
     nparams::Integer,
     coeffs,
@@ -395,9 +636,21 @@ function energy_and_gradient(
     device::AbstractString = "cpu",
     psi0 = nothing,
 )
-    circuit = circuit_block(n, codes, q1, q2, slots, angles, theta)
+    CT = complex_type(dtype)
+    circuit = circuit_block(
+        n,
+        codes,
+        arity,
+        locs,
+        letters,
+        slots,
+        angles,
+        matrices,
+        theta;
+        T = CT,
+    )
     h = hamiltonian_block(n, coeffs, term, pauli, qubit)
-    reg = initial_state(complex_type(dtype), Int(n), device, psi0)
+    reg = initial_state(CT, Int(n), device, psi0)
     reg_grad, yao_grad = expect'(h, reg => circuit)
     # `[1:1]` rather than `[1]`: a range slice also works on a GPU array (no scalar indexing).
     overlap = psi0 === nothing ?

@@ -21,7 +21,8 @@ import pytest
 import revad
 from revad.backends import julia_runtime, yao_backend
 from revad.backends.yao_encoding import encode_circuit
-from revad.ir.gates import GATES
+from revad.ir.gates import FAMILIES, GATES
+from tests.backends.test_yao_encoding import _use_id, every_gate_circuit, gate_uses
 from tests.reference import mixed_circuit
 
 pytestmark = pytest.mark.julia
@@ -60,33 +61,33 @@ def _layer(c: revad.Circuit) -> None:
         c.rx(q)
 
 
-def _around(name: str, qubits, **kwargs) -> revad.Circuit:
+def _around(name: str, qubits, data=None, **kwargs) -> revad.Circuit:
     """A generic state, the gate, then more rotations (so every gradient is non-trivial)."""
-    c = revad.Circuit(3)
+    c = revad.Circuit(4)
     _layer(c)
-    c.add(name, qubits, **kwargs)
+    c.add(name, qubits, data=data, **kwargs)
     _layer(c)
     return c
 
 
 def _mixed_circuit() -> revad.Circuit:
-    """Every gate, shared slots and fixed angles, then a rotation layer."""
-    c = mixed_circuit()
+    """Every gate and family, shared slots and fixed angles, then a rotation layer."""
+    c = every_gate_circuit()
     _layer(c)
     return c
 
 
-def _hamiltonian(n: int = 3) -> revad.Hamiltonian:
-    return revad.Hamiltonian(
-        [
-            (0.5, [("Z", 0), ("Z", 1)]),
-            (-1.0, [("X", 2)]),
-            (0.3, [("Y", 1), ("X", 0), ("Z", 2)]),
-            (0.7, []),
-            (0.2, [("Y", 2)]),
-        ],
-        n_qubits=n,
-    )
+def _hamiltonian(n: int = 4) -> revad.Hamiltonian:
+    terms = [
+        (0.5, [("Z", 0), ("Z", 1)]),
+        (-1.0, [("X", 2)]),
+        (0.3, [("Y", 1), ("X", 0), ("Z", 2)]),
+        (0.7, []),
+        (0.2, [("Y", 2)]),
+    ]
+    if n > 3:
+        terms.append((0.4, [("X", 3), ("Z", 1)]))
+    return revad.Hamiltonian(terms, n_qubits=n)
 
 
 def _agree(c: revad.Circuit, h: revad.Hamiltonian, theta: np.ndarray) -> None:
@@ -106,21 +107,23 @@ def _agree(c: revad.Circuit, h: revad.Hamiltonian, theta: np.ndarray) -> None:
         np.testing.assert_allclose(g, g_ref, atol=ATOL, err_msg=ref)
 
 
-@pytest.mark.parametrize("name", sorted(GATES))
-@pytest.mark.parametrize("qubits", [(0, 1), (2, 0)])
-def test_every_gate(yao, name, qubits, rng):
-    qubits = qubits[: GATES[name].n_qubits]
+@pytest.mark.parametrize("use", gate_uses(), ids=_use_id)
+def test_every_gate(yao, use, rng):
+    """Every registry gate and family use (words, arities, matrices, qubit orders
+    including 3- and 4-cycles), trainable and with a fixed angle."""
+    name, qubits, data = use
     h = _hamiltonian()
-    c = _around(name, qubits)
+    c = _around(name, qubits, data)
     _agree(c, h, rng.uniform(-np.pi, np.pi, c.n_params))
-    if GATES[name].parametric:  # the same gate with a fixed angle: not trainable
-        c = _around(name, qubits, angle=0.77)
+    parametric = GATES[name].parametric if name in GATES else FAMILIES[name].parametric
+    if parametric:  # the same gate with a fixed angle: not trainable
+        c = _around(name, qubits, data, angle=0.77)
         _agree(c, h, rng.uniform(-np.pi, np.pi, c.n_params))
 
 
 def test_shared_slots_and_fixed_angles(yao, rng):
-    c = _mixed_circuit()
-    _agree(c, _hamiltonian(), rng.uniform(-np.pi, np.pi, c.n_params))
+    for c in (_mixed_circuit(), mixed_circuit()):
+        _agree(c, _hamiltonian(c.n_qubits), rng.uniform(-np.pi, np.pi, c.n_params))
 
 
 @pytest.mark.parametrize("n, nlayer", [(4, 0), (4, 3), (5, 2)])
@@ -136,8 +139,7 @@ def test_yao_parameter_order(yao, rng):
     c = _mixed_circuit()
     theta = rng.uniform(-np.pi, np.pi, c.n_params)
     enc = encode_circuit(c)
-    args = (enc.n_qubits, enc.codes, enc.q1, enc.q2, enc.slots, enc.angles, theta)
-    params = np.array(yao.block_parameters(*args), dtype=np.float64)
+    params = np.array(yao.block_parameters(enc.n_qubits, *enc.arrays(), theta), np.float64)
     np.testing.assert_array_equal(params, enc.yao_parameters(theta))
 
 

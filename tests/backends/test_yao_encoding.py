@@ -1,17 +1,21 @@
 """The Yao backend's Python side, without Julia.
 
-- The encoding of circuits and Hamiltonians into arrays: every gate, the qubit shift to
-  Yao's 1-based order, parameter slots, fixed angles, Yao's parameter order and the
-  mapping of Yao's gradient back to revad's slots.
+- The encoding of circuits and Hamiltonians into arrays: every gate (the registry and the
+  ``pauli_rot``, ``mcx`` and ``unitary`` families), the qubit shift to Yao's 1-based
+  order, Pauli letters, unitary matrices in Yao's order, parameter slots, fixed angles,
+  Yao's parameter order and the mapping of Yao's gradient back to revad's slots; the
+  encoding decodes back to the same circuit; unsupported gates are refused.
 - A NumPy model of the Yao blocks that ``RevadYao.gate_block`` builds (each written from
-  the matrix formula in Yao 0.9's docstrings: ``put``, ``control``, ``rot``, ``shift``,
-  ``kron``), run on the encoded arrays and checked against revad's NumPy backend:
-  statevectors, energies, and gradients taken in Yao's parameter order then scattered.
+  the matrix formulas in Yao 0.9's docstrings: ``put``, ``control`` with inverse controls,
+  ``chain``, ``kron``, ``rot``, ``shift``, ``matblock``), run on the encoded arrays and
+  checked against revad's own matrices and its NumPy backend: statevectors, energies, and
+  gradients taken in Yao's parameter order then scattered.
 - The Julia sources and package metadata agree with the Python tables.
 - (Without Julia, every entry point fails at once with a clear message: see
   ``test_julia_runtime.py``.)
 - The bridge up to the call into Julia: a NumPy stand-in with the Julia functions'
-  signatures (parsed from the source) receives the backend's calls.
+  signatures (parsed from the source) decodes the arrays and answers with revad's NumPy
+  backend.
 
 The same checks against real Yao live in ``test_yao_backend.py`` (marked ``julia``).
 """
@@ -28,17 +32,21 @@ import numpy as np
 import pytest
 
 import revad
-from revad.backends import numpy_backend, yao_backend
+from revad.backends import yao_backend, yao_encoding
 from revad.backends.yao_encoding import (
+    FAMILY_YAO_BLOCKS,
     GATE_CODES,
     PAULI_CODES,
     YAO_BLOCKS,
+    YAO_FAMILIES,
     encode_circuit,
     encode_hamiltonian,
+    revad_unitary,
     scatter_gradient,
+    yao_unitary,
 )
-from revad.ir.gates import GATES
-from tests.reference import mixed_circuit
+from revad.ir.gates import FAMILIES, GATES, UNITARY_MAX_QUBITS
+from tests.reference import embed, mixed_circuit, random_unitary
 
 ROOT = Path(__file__).resolve().parents[2]
 JULIA_DIR = ROOT / "julia"
@@ -46,6 +54,7 @@ JULIA_SRC = (JULIA_DIR / "src" / "RevadYao.jl").read_text(encoding="utf-8")
 YAO_UUID = "5872b779-8223-5990-8dd0-5abbb0748c8c"
 
 TWO_QUBIT = [name for name, g in GATES.items() if g.n_qubits == 2]
+ALL_BLOCKS = {**YAO_BLOCKS, **FAMILY_YAO_BLOCKS}
 
 
 # --------------------------------------------------------------------------------------
@@ -70,7 +79,8 @@ def yao_kron(*blocks):
 
 
 def rot(g, theta):
-    """Yao's ``rot(G, θ) = cos(θ/2) I - i sin(θ/2) G``."""
+    """Yao's ``rot(G, θ) = cos(θ/2) I - i sin(θ/2) G`` (``RotationGate`` requires G² = I)."""
+    assert np.allclose(g @ g, np.eye(len(g))), "Yao's RotationGate refuses a non-reflexive G"
     return np.cos(theta / 2) * np.eye(len(g)) - 1j * np.sin(theta / 2) * g
 
 
@@ -81,9 +91,11 @@ def shift(theta):
 def put(n, locs, g):
     """Yao's ``put(n, locs => G)``: local qubit ``k`` of ``G`` on Yao qubit ``locs[k]``.
 
-    For one qubit this is Yao's ``I^{⊗n-i} ⊗ G ⊗ I^{⊗i-1}``.
+    For one qubit this is Yao's ``I^{⊗n-i} ⊗ G ⊗ I^{⊗i-1}``; for several, the docstring's
+    ``put(4, (1, 3) => kron(X, Y))`` puts ``X`` (local qubit 1) on 1 and ``Y`` on 3.
     """
     locs = (locs,) if isinstance(locs, int) else tuple(locs)
+    assert len(set(locs)) == len(locs) and len(g) == 2 ** len(locs)
     dim = 2**n
     out = np.zeros((dim, dim), dtype=complex)
     mask = sum(1 << (q - 1) for q in locs)
@@ -98,16 +110,53 @@ def put(n, locs, g):
     return out
 
 
-def control(n, c, target):
-    """Yao's ``control(n, c, t => G) = P0_c ⊗ I + P1_c ⊗ G_t``."""
-    t, g = target
-    return put(n, c, P0) + put(n, c, P1) @ put(n, t, g)
+def control(n, ctrls, target):
+    """Yao's ``control(n, ctrls, locs => G)``: ``G`` on ``locs`` where every control ``c``
+    is 1 (a negative ``-c``: where qubit ``c`` is 0), the identity elsewhere. One control:
+    ``P0_c ⊗ I + P1_c ⊗ G_t``."""
+    ctrls = (ctrls,) if isinstance(ctrls, int) else tuple(ctrls)
+    locs, g = target
+    proj = np.eye(2**n, dtype=complex)
+    for c in ctrls:
+        proj = proj @ put(n, abs(c), P1 if c > 0 else P0)
+    return np.eye(2**n) - proj + proj @ put(n, locs, g)
 
 
-def model_block(n, name, a, b, theta):
-    """The block of ``YAO_BLOCKS[name]`` (also ``RevadYao.gate_block``), as a matrix."""
+def chain(*blocks):
+    """Yao's ``chain(G₁, G₂, …, G_m) = G_m ⋯ G₂ G₁``."""
+    return reduce(lambda acc, b: b @ acc, blocks)
+
+
+def cnot(n, c, t):
+    return control(n, c, (t, X))
+
+
+def fanout(n, a, targets):
+    """RevadYao's ``fanout(n, a, targets)``: CNOTs from ``a`` onto each target."""
+    return chain(*[cnot(n, a, t) for t in targets])
+
+
+def pauli_rotation(n, locs, letters, theta):
+    """RevadYao's ``pauli_rotation``: ``put(n, sorted_locs => rot(kron(P...), θ))``."""
+    order = sorted(range(len(locs)), key=lambda k: locs[k])
+    word = yao_kron(*[PAULI_OF_CODE[letters[k]] for k in order])
+    return put(n, [locs[k] for k in order], rot(word, theta))
+
+
+PAULI_OF_CODE = {code: {"X": X, "Y": Y, "Z": Z}[label] for label, code in PAULI_CODES.items()}
+LETTER_OF_CODE = {code: label for label, code in PAULI_CODES.items()}
+NAME_OF_CODE = {code: name for name, code in GATE_CODES.items()}
+
+
+def model_block(n, name, locs, letters, matrix, theta):
+    """The block of ``ALL_BLOCKS[name]`` (``RevadYao.gate_block``), as a matrix.
+
+    ``locs``: the gate's Yao qubits (revad's order); ``letters``: their Pauli codes
+    (``pauli_rot``); ``matrix``: a unitary's matrix as encoded (Yao order, sorted locs).
+    """
+    a, b, c, d = (*locs, 0, 0, 0)[:4]
     lo, hi = min(a, b), max(a, b)
-    return {
+    blocks = {
         "x": lambda: put(n, a, X),
         "y": lambda: put(n, a, Y),
         "z": lambda: put(n, a, Z),
@@ -127,25 +176,55 @@ def model_block(n, name, a, b, theta):
         "rxx": lambda: put(n, (lo, hi), rot(yao_kron(X, X), theta)),
         "ryy": lambda: put(n, (lo, hi), rot(yao_kron(Y, Y), theta)),
         "rzz": lambda: put(n, (lo, hi), rot(yao_kron(Z, Z), theta)),
-    }[name]()
+        "cphase": lambda: control(n, a, (b, shift(theta))),
+        "single_excitation": lambda: chain(
+            cnot(n, a, b), control(n, b, (a, rot(Y, theta))), cnot(n, a, b)
+        ),
+        "double_excitation": lambda: chain(
+            fanout(n, a, (b, c, d)),
+            control(n, (-b, c, d), (a, rot(Y, theta))),
+            fanout(n, a, (b, c, d)),
+        ),
+        "ccx": lambda: control(n, (a, b), (c, X)),
+        "pauli_rot": lambda: pauli_rotation(n, locs, letters, theta),
+        "mcx": lambda: control(n, tuple(locs[:-1]), (locs[-1], X)),
+        "unitary": lambda: put(n, sorted(locs), matrix),
+    }
+    assert set(blocks) == set(ALL_BLOCKS)
+    return blocks[name]()
 
 
-NAME_OF_CODE = {code: name for name, code in GATE_CODES.items()}
-PAULI_OF_CODE = {code: {"X": X, "Y": Y, "Z": Z}[label] for label, code in PAULI_CODES.items()}
+def _gate_arrays(enc):
+    """Per gate of an encoding: (name, locs, letters, matrix as encoded, slot, angle)."""
+    k = offset = 0
+    out = []
+    for code, r, slot, angle in zip(enc.codes, enc.arity, enc.slots, enc.angles, strict=True):
+        r = int(r)
+        locs = [int(q) for q in enc.locs[k : k + r]]
+        letters = [int(x) for x in enc.letters[k : k + r]]
+        k += r
+        name = NAME_OF_CODE[int(code)]
+        matrix = None
+        if name == "unitary":
+            size = 2 * 4**r
+            entries = np.ascontiguousarray(enc.matrices[offset : offset + size])
+            matrix = entries.view(np.complex128).reshape(2**r, 2**r, order="F")
+            offset += size
+        out.append((name, locs, letters, matrix, int(slot), float(angle)))
+    assert k == len(enc.locs) == len(enc.letters) and offset == len(enc.matrices)
+    return out
 
 
 def model_chain(enc, yao_params):
     """Yao's ``chain`` of the encoded gates; trainable gate k takes ``yao_params[k]``."""
     u = np.eye(2**enc.n_qubits, dtype=complex)
     k = 0
-    for code, a, b, slot, angle in zip(
-        enc.codes, enc.q1, enc.q2, enc.slots, enc.angles, strict=True
-    ):
+    for name, locs, letters, matrix, slot, angle in _gate_arrays(enc):
         if slot > 0:
             theta, k = yao_params[k], k + 1
         else:
             theta = angle
-        u = model_block(enc.n_qubits, NAME_OF_CODE[int(code)], int(a), int(b), theta) @ u
+        u = model_block(enc.n_qubits, name, locs, letters, matrix, theta) @ u
     assert k == len(yao_params)
     return u
 
@@ -162,30 +241,68 @@ def model_hamiltonian(enc_h, n):
     return out
 
 
-def revad_full_matrix(n, name, qubits, theta):
-    """revad's matrix of one gate, column by column through the NumPy backend's kernel."""
-    ws = numpy_backend._Workspace(n, np.complex128)
-    local = GATES[name].matrix(theta)
-    cols = []
-    for y in range(2**n):
-        psi = np.zeros(2**n, dtype=complex)
-        psi[y] = 1
-        ws.apply(psi, local, qubits)
-        cols.append(psi)
-    return np.array(cols).T
+def revad_full_matrix(n, op, theta):
+    """revad's matrix of one gate use (families included), from its local matrix."""
+    return embed(op.gate.matrix(theta), op.qubits, n)
 
 
 def mixed_hamiltonian(n=3) -> revad.Hamiltonian:
-    return revad.Hamiltonian(
-        [
-            (0.5, [("Z", 0), ("Z", 1)]),
-            (-1.0, [("X", 2)]),
-            (0.3, [("Y", 1), ("X", 0), ("Z", 2)]),
-            (0.7, []),
-            (0.2, [("I", 1), ("Y", 2)]),
-        ],
-        n_qubits=n,
-    )
+    terms = [
+        (0.5, [("Z", 0), ("Z", 1)]),
+        (-1.0, [("X", 2)]),
+        (0.3, [("Y", 1), ("X", 0), ("Z", 2)]),
+        (0.7, []),
+        (0.2, [("I", 1), ("Y", 2)]),
+    ]
+    if n > 3:
+        terms.append((0.4, [("X", 3), ("Z", 1)]))
+    return revad.Hamiltonian(terms, n_qubits=n)
+
+
+# --------------------------------------------------------------------------------------
+# Gate uses: every gate and family, in several qubit orders (revad qubits, 4 qubits)
+# --------------------------------------------------------------------------------------
+
+PATTERNS = ((0, 1, 2, 3), (2, 0, 3, 1), (1, 3, 0, 2), (3, 2, 1, 0))
+"""Sorted, swapped pairs, 3- and 4-cycles (as permutations of the sorted order), reversed."""
+
+_U = {k: random_unitary(2**k, np.random.default_rng(k)) for k in range(1, UNITARY_MAX_QUBITS + 1)}
+
+
+def gate_uses():
+    """(name, qubits, data) for every registry gate and family use the tests cover."""
+    uses = [(name, p[: g.n_qubits], None) for name, g in GATES.items() for p in PATTERNS]
+    for p in PATTERNS:
+        uses += [("pauli_rot", p[: len(w)], w) for w in ("Y", "XZ", "ZYX", "XYZY")]
+        uses += [("mcx", p[:k], None) for k in (2, 3, 4)]
+        uses += [("unitary", p[:k], _U[k]) for k in _U]
+    return uses
+
+
+def _use_id(use):
+    name, qubits, data = use
+    word = f"-{data}" if isinstance(data, str) else ""
+    return f"{name}{word}-{''.join(map(str, qubits))}"
+
+
+def _parametric(name: str) -> bool:
+    return GATES[name].parametric if name in GATES else FAMILIES[name].parametric
+
+
+def every_gate_circuit(n: int = 4) -> revad.Circuit:
+    """Every gate and family once or more, with new, shared and fixed parameters."""
+    c = revad.Circuit(n)
+    for i, (name, qubits, data) in enumerate(gate_uses()[::3] + gate_uses()[1::7]):
+        if not _parametric(name):
+            c.add(name, qubits, data=data)
+        elif i % 5 == 0:
+            c.add(name, qubits, data=data, angle=0.1 * i - 1.0)
+        elif i % 4 == 0 and c.n_params:
+            c.add(name, qubits, data=data, param=i % c.n_params)
+        else:
+            c.add(name, qubits, data=data)
+    assert {op.name for op in c.ops} == set(GATE_CODES)
+    return c
 
 
 # --------------------------------------------------------------------------------------
@@ -194,8 +311,11 @@ def mixed_hamiltonian(n=3) -> revad.Hamiltonian:
 
 
 def test_gate_codes_cover_revad_gates():
-    assert set(GATE_CODES) == set(GATES)
-    assert sorted(GATE_CODES.values()) == list(range(1, len(GATES) + 1))
+    assert set(GATE_CODES) == set(GATES) | set(FAMILIES)
+    assert set(YAO_FAMILIES) <= set(FAMILIES)
+    assert list(GATE_CODES.values()) == list(range(1, len(GATES) + len(YAO_FAMILIES) + 1))
+    # the registry's codes come first, in registry order (new gates are added at the end)
+    assert list(GATE_CODES)[: len(GATES)] == list(GATES)
     assert set(YAO_BLOCKS) == set(GATES)
 
 
@@ -210,29 +330,70 @@ def test_gate_and_pauli_codes_match_julia():
     assert _julia_named_tuple("PAULI_CODES") == PAULI_CODES
 
 
-def test_yao_blocks_table_matches_julia_gate_block():
-    body = JULIA_SRC.split("function gate_block", 1)[1].split("\nend\n", 1)[0]
-    pairs = dict(re.findall(r"code == G\.(\w+)\s*\n\s*return (.+)", body))
-    assert pairs == YAO_BLOCKS
+def test_arities_and_parametric_gates_match_julia():
+    assert _julia_named_tuple("GATE_ARITY") == {name: g.n_qubits for name, g in GATES.items()}
+    assert re.search(rf"\nconst UNITARY_MAX_QUBITS = {UNITARY_MAX_QUBITS}\n", JULIA_SRC)
+    match = re.search(r"const PARAMETRIC_CODES = \((.*?)\)\n", JULIA_SRC, re.S)
+    assert match
+    julia_parametric = set(re.findall(r"G\.(\w+)", match.group(1)))
+    assert julia_parametric == {name for name in GATE_CODES if _parametric(name)}
 
 
-@pytest.mark.parametrize("name", sorted(GATES))
-@pytest.mark.parametrize("qubits", [(0, 1), (2, 0), (1, 2)])
-def test_yao_block_has_revad_matrix(name, qubits):
-    """The Yao block of every gate (per Yao's documented conventions) is revad's gate."""
-    n, theta = 3, 0.83
-    qubits = qubits[: GATES[name].n_qubits]
-    a = qubits[0] + 1
-    b = qubits[1] + 1 if len(qubits) == 2 else 0
-    expected = revad_full_matrix(n, name, qubits, theta)
-    np.testing.assert_allclose(model_block(n, name, a, b, theta), expected, atol=1e-14)
+def _julia_gate_blocks() -> dict[str, str]:
+    """``code == G.name`` -> the expression ``gate_block`` returns (whitespace collapsed)."""
+    body = JULIA_SRC.split("\nfunction gate_block", 1)[1].split("\nend\n", 1)[0]
+    pairs = re.findall(
+        r"code == G\.(\w+)\s*\n\s*return (.+?)\n\s*(?=elseif|end\b)", body, flags=re.S
+    )
+    out = {}
+    for name, expr in pairs:
+        expr = re.sub(r"\s+", " ", expr.strip())
+        out[name] = re.sub(r"\( ", "(", re.sub(r",? \)", ")", expr))
+    return out
 
 
-@pytest.mark.parametrize("name", [g for g in TWO_QUBIT if not g.startswith("c") or g == "cz"])
-def test_uncontrolled_two_qubit_gates_are_symmetric(name):
+def test_julia_gate_block_table_is_parsed():
+    blocks = _julia_gate_blocks()
+    assert set(blocks) == set(GATE_CODES)
+    assert blocks["rxx"] == "put(n, minmax(a, b) => rot(kron(X, X), θ))"
+
+
+@pytest.mark.parametrize("name", list(ALL_BLOCKS))
+def test_yao_blocks_table_matches_julia_gate_block(name):
+    """``gates.py``'s ``yao`` field (and the family table here) is what Julia builds."""
+    assert _julia_gate_blocks()[name] == ALL_BLOCKS[name]
+
+
+@pytest.mark.parametrize("use", gate_uses(), ids=_use_id)
+def test_yao_block_has_revad_matrix(use):
+    """The Yao block of every gate use (per Yao's documented conventions) is revad's gate,
+    on the arrays the encoding produces."""
+    name, qubits, data = use
+    n, theta = 4, 0.83
+    c = revad.Circuit(n)
+    c.add(name, qubits, data=data, angle=theta if _parametric(name) else None)
+    [(_, locs, letters, matrix, _, angle)] = _gate_arrays(encode_circuit(c))
+    expected = revad_full_matrix(n, c.ops[0], theta)
+    got = model_block(n, name, locs, letters, matrix, angle)
+    np.testing.assert_allclose(got, expected, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["swap", "rxx", "ryy", "rzz", "cz", "cphase"])
+def test_symmetric_two_qubit_gates(name):
     """So putting them on the sorted pair of qubits (``minmax``) changes nothing."""
     m = GATES[name].matrix(0.61)
     np.testing.assert_allclose(SWAP @ m @ SWAP, m, atol=1e-15)
+
+
+def test_excitations_are_not_rotations_of_reflexive_generators():
+    """Why they are CNOT-conjugated ``Ry``s and not ``rot(G, θ)``: their generator squares to
+    a projector, not the identity (Yao's ``RotationGate`` refuses it)."""
+    for name in ("single_excitation", "double_excitation"):
+        g = GATES[name].generator
+        assert not np.allclose(g @ g, np.eye(len(g)))
+        np.testing.assert_allclose(g @ g @ g, g)
+        with pytest.raises(AssertionError, match="non-reflexive"):
+            rot(g, 0.3)
 
 
 def test_yao_kron_order():
@@ -243,7 +404,9 @@ def test_yao_kron_order():
     np.testing.assert_allclose(full, np.kron(b, a))
     np.testing.assert_allclose(put(2, (1, 2), yao_kron(a, b)), np.kron(b, a))
     # revad's local order is the opposite: k = 2*bit(q0) + bit(q1), so q0 is the MSB.
-    np.testing.assert_allclose(revad_full_matrix(2, "cnot", (0, 1), 0.0), control(2, 1, (2, X)))
+    c = revad.Circuit(2)
+    c.cnot(0, 1)
+    np.testing.assert_allclose(revad_full_matrix(2, c.ops[0], 0.0), control(2, 1, (2, X)))
 
 
 # --------------------------------------------------------------------------------------
@@ -253,20 +416,63 @@ def test_yao_kron_order():
 
 @pytest.mark.parametrize("name", sorted(GATES))
 def test_encode_every_gate(name):
-    c = revad.Circuit(4)
-    qubits = (3, 1)[: GATES[name].n_qubits]
+    c = revad.Circuit(5)
+    qubits = (3, 1, 4, 0)[: GATES[name].n_qubits]
     slot = c.add(name, qubits)
     enc = encode_circuit(c)
-    assert enc.n_qubits == 4
+    assert enc.n_qubits == 5
     assert enc.codes.tolist() == [GATE_CODES[name]]
-    assert enc.q1.tolist() == [4]
-    assert enc.q2.tolist() == [2 if len(qubits) == 2 else 0]
+    assert enc.arity.tolist() == [len(qubits)]
+    assert enc.locs.tolist() == [q + 1 for q in qubits]
+    assert enc.letters.tolist() == [0] * len(qubits)
     assert enc.slots.tolist() == [1 if GATES[name].parametric else 0]
     assert enc.angles.tolist() == [0.0]
+    assert enc.matrices.shape == (0,)
     assert slot == (0 if GATES[name].parametric else None)
-    for arr in (enc.codes, enc.q1, enc.q2, enc.slots):
+    for arr in (enc.codes, enc.arity, enc.locs, enc.letters, enc.slots):
         assert arr.dtype == np.int64
-    assert enc.angles.dtype == np.float64
+    assert enc.angles.dtype == enc.matrices.dtype == np.float64
+
+
+def test_encode_families():
+    c = revad.Circuit(5)
+    c.pauli_rot("XYZ", [3, 0, 4])
+    c.mcx([4, 2, 0], 1)
+    u = random_unitary(8, np.random.default_rng(7))
+    c.unitary(u, [2, 4, 0])
+    c.pauli_rot("ZY", [1, 2], angle=0.4)
+    enc = encode_circuit(c)
+    assert enc.codes.tolist() == [GATE_CODES[g] for g in ("pauli_rot", "mcx", "unitary")] + [
+        GATE_CODES["pauli_rot"]
+    ]
+    assert enc.arity.tolist() == [3, 4, 3, 2]
+    assert enc.locs.tolist() == [4, 1, 5, 5, 3, 1, 2, 3, 5, 1, 2, 3]
+    x, y, z = PAULI_CODES["X"], PAULI_CODES["Y"], PAULI_CODES["Z"]
+    assert enc.letters.tolist() == [x, y, z, 0, 0, 0, 0, 0, 0, 0, z, y]
+    assert enc.slots.tolist() == [1, 0, 0, 0]
+    assert enc.angles.tolist() == [0.0, 0.0, 0.0, 0.4]
+    # The unitary: 2 * 8 * 8 numbers, column-major, interleaved, in Yao's order on the
+    # sorted qubits (1, 3, 5): Yao qubit 5 (revad 4) is the most significant local bit.
+    assert enc.matrices.shape == (128,)
+    m = enc.matrices.view(np.complex128).reshape(8, 8, order="F")
+    np.testing.assert_array_equal(m, yao_unitary(u, (2, 4, 0)))
+    # local index, Yao order: 4*bit(revad 4) + 2*bit(revad 2) + bit(revad 0);
+    # revad order (qubits 2, 4, 0): 4*bit(2) + 2*bit(4) + bit(0)
+    swap_top = [0, 1, 4, 5, 2, 3, 6, 7]  # i with its two high bits swapped
+    np.testing.assert_array_equal(m, u[np.ix_(swap_top, swap_top)])
+
+
+@pytest.mark.parametrize("qubits", [(0,), (1, 0), (0, 1), (2, 0, 1), (1, 2, 0), (0, 2, 1)])
+def test_yao_unitary_order(qubits, rng):
+    """``put(n, sorted_locs => matblock(yao_unitary(U, qubits)))`` is revad's U on qubits."""
+    k, n = len(qubits), 3
+    u = random_unitary(2**k, rng)
+    m = yao_unitary(u, qubits)
+    locs = sorted(q + 1 for q in qubits)
+    np.testing.assert_allclose(put(n, locs, m), embed(u, qubits, n), atol=1e-14)
+    np.testing.assert_array_equal(revad_unitary(m, qubits), u)
+    if list(qubits) == sorted(qubits, reverse=True):  # already Yao's order
+        np.testing.assert_array_equal(m, u)
 
 
 def test_encode_fixed_angle_and_shared_slots():
@@ -274,20 +480,20 @@ def test_encode_fixed_angle_and_shared_slots():
     enc = encode_circuit(c)
     assert enc.n_params == c.n_params == 6
     assert enc.codes.tolist() == [GATE_CODES[op.name] for op in c.ops]
-    assert enc.q1.tolist() == [op.qubits[0] + 1 for op in c.ops]
-    assert enc.q2.tolist() == [op.qubits[1] + 1 if len(op.qubits) == 2 else 0 for op in c.ops]
+    assert enc.arity.tolist() == [len(op.qubits) for op in c.ops]
+    assert enc.locs.tolist() == [q + 1 for op in c.ops for q in op.qubits]
     expected_slots = [0 if op.param is None else op.param + 1 for op in c.ops]
     assert enc.slots.tolist() == expected_slots
     fixed = {i: op.angle for i, op in enumerate(c.ops) if op.angle is not None}
     assert fixed == {1: 0.3, 14: -0.7, 19: 1.1}
     assert enc.angles.tolist() == [fixed.get(i, 0.0) for i in range(len(c.ops))]
     # Controlled gates keep the control first.
-    cry = c.ops[14]
-    assert (enc.q1[14], enc.q2[14]) == (cry.qubits[0] + 1, cry.qubits[1] + 1) == (3, 2)
+    start = int(enc.arity[:14].sum())
+    assert enc.locs[start : start + 2].tolist() == [q + 1 for q in c.ops[14].qubits] == [3, 2]
 
 
 def test_yao_parameter_order_and_gradient_mapping():
-    c = revad.Circuit(3)
+    c = revad.Circuit(4)
     i = c.rx(0)  # slot 0
     c.ry(1, angle=0.3)  # fixed: not a Yao parameter
     c.rz(2, param=i)  # slot 0 again
@@ -295,14 +501,18 @@ def test_yao_parameter_order_and_gradient_mapping():
     c.h(2)
     c.rzz(1, 2, param=j)  # slot 1 again
     c.phase(0)  # slot 2
+    c.double_excitation(0, 1, 2, 3, param=j)  # slot 1 again: one Yao parameter
+    c.single_excitation(3, 1, angle=0.2)  # fixed
+    c.pauli_rot("XYZ", [2, 0, 3], param=i)  # slot 0 again
+    c.unitary(np.eye(4), [1, 3])  # no parameter
     enc = encode_circuit(c)
-    assert enc.yao_param_slots().tolist() == [0, 0, 1, 1, 2]
+    assert enc.yao_param_slots().tolist() == [0, 0, 1, 1, 2, 1, 0]
     theta = np.array([0.1, 0.2, 0.3])
-    np.testing.assert_array_equal(enc.yao_parameters(theta), [0.1, 0.1, 0.2, 0.2, 0.3])
-    grad = scatter_gradient(enc, [1.0, 2.0, 3.0, 4.0, 5.0])
-    np.testing.assert_array_equal(grad, [3.0, 7.0, 5.0])
+    np.testing.assert_array_equal(enc.yao_parameters(theta), [0.1, 0.1, 0.2, 0.2, 0.3, 0.2, 0.1])
+    grad = scatter_gradient(enc, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(grad, [10.0, 13.0, 5.0])
     assert grad.dtype == np.float64
-    with pytest.raises(revad.RevadError, match="5 trainable gates"):
+    with pytest.raises(revad.RevadError, match="7 trainable gates"):
         scatter_gradient(enc, [1.0, 2.0])
 
 
@@ -317,9 +527,20 @@ def test_unused_slot_gets_zero_gradient():
 
 def test_encode_empty_circuit():
     enc = encode_circuit(revad.Circuit(2))
-    assert enc.codes.shape == enc.slots.shape == enc.angles.shape == (0,)
+    for arr in enc.arrays():
+        assert arr.shape == (0,)
     assert enc.yao_param_slots().shape == (0,)
     np.testing.assert_array_equal(scatter_gradient(enc, []), np.zeros(0))
+
+
+def test_unsupported_gate_is_refused(monkeypatch):
+    """A gate without a Yao encoding is refused by name (the backend encodes before it
+    starts Julia: see test_unsupported_gate_fails_before_julia)."""
+    monkeypatch.delitem(yao_encoding.GATE_CODES, "double_excitation")
+    c = revad.Circuit(4)
+    c.double_excitation(0, 1, 2, 3)
+    with pytest.raises(revad.RevadError, match="'double_excitation' is not supported on the Yao"):
+        encode_circuit(c)
 
 
 # --------------------------------------------------------------------------------------
@@ -362,12 +583,12 @@ def test_hamiltonian_model_matches_revad(h):
 
 @pytest.mark.parametrize(
     "make",
-    [mixed_circuit, lambda: revad.variational_circuit(3, 2)],
-    ids=["mixed", "variational"],
+    [mixed_circuit, lambda: revad.variational_circuit(3, 2), every_gate_circuit],
+    ids=["mixed", "variational", "every-gate"],
 )
 def test_model_on_encoding_matches_numpy_backend(make, rng):
     c = make()
-    h = mixed_hamiltonian()
+    h = mixed_hamiltonian(c.n_qubits)
     enc = encode_circuit(c)
     theta = rng.uniform(-np.pi, np.pi, c.n_params)
     p = enc.yao_parameters(theta)
@@ -459,27 +680,51 @@ def _julia_positional_args(function: str) -> list[str]:
     return [a.split("::")[0].strip() for a in positional.split(",") if a.strip()]
 
 
-def _decode_circuit(n, codes, q1, q2, slots, angles) -> revad.Circuit:
-    """The inverse of encode_circuit (new slots appear in increasing order)."""
+def _decode_circuit(
+    n, codes, arity, locs, letters, slots, angles, matrices, nparams=None
+) -> revad.Circuit:
+    """The inverse of encode_circuit: slots are reserved as they are first used (and up
+    to ``nparams``), a unitary's matrix is taken back to revad's order on its qubits."""
+    for arr in (codes, arity, locs, letters, slots):
+        assert isinstance(arr, np.ndarray) and arr.dtype == np.int64 and arr.ndim == 1
+    for arr in (angles, matrices):
+        assert isinstance(arr, np.ndarray) and arr.dtype == np.float64 and arr.ndim == 1
     c = revad.Circuit(int(n))
-    for code, a, b, slot, angle in zip(codes, q1, q2, slots, angles, strict=True):
-        name = NAME_OF_CODE[int(code)]
-        qubits = (int(a) - 1, int(b) - 1)[: GATES[name].n_qubits]
-        if slot > 0:
-            param = None if slot - 1 == c.n_params else int(slot) - 1
-            c.add(name, qubits, param=param)
-        elif GATES[name].parametric:
-            c.add(name, qubits, angle=float(angle))
+    k = offset = 0
+    for code, r, slot, angle in zip(codes, arity, slots, angles, strict=True):
+        name, r = NAME_OF_CODE[int(code)], int(r)
+        qubits = tuple(int(q) - 1 for q in locs[k : k + r])
+        gate_letters = [int(x) for x in letters[k : k + r]]
+        k += r
+        data = None
+        if name == "pauli_rot":
+            data = "".join(LETTER_OF_CODE[x] for x in gate_letters)
         else:
-            c.add(name, qubits)
+            assert not any(gate_letters), f"letters on a {name}"
+        if name == "unitary":
+            size = 2 * 4**r
+            entries = np.ascontiguousarray(matrices[offset : offset + size])
+            offset += size
+            data = revad_unitary(entries.view(np.complex128).reshape(2**r, 2**r, order="F"), qubits)
+        if slot > 0:
+            if slot > c.n_params:
+                c.new_params(int(slot) - c.n_params)
+            c.add(name, qubits, param=int(slot) - 1, data=data)
+        elif _parametric(name):
+            c.add(name, qubits, angle=float(angle), data=data)
+        else:
+            assert angle == 0.0
+            c.add(name, qubits, data=data)
+    assert k == len(locs) and offset == len(matrices), "arrays left over"
+    if nparams is not None and nparams > c.n_params:
+        c.new_params(int(nparams) - c.n_params)
     return c
 
 
 def _decode_hamiltonian(n, coeffs, term, pauli, qubit) -> revad.Hamiltonian:
-    label = {code: name for name, code in PAULI_CODES.items()}
     terms = [(float(c), []) for c in coeffs]
     for t, p, q in zip(term, pauli, qubit, strict=True):
-        terms[int(t) - 1][1].append((label[int(p)], int(q) - 1))
+        terms[int(t) - 1][1].append((LETTER_OF_CODE[int(p)], int(q) - 1))
     return revad.Hamiltonian(terms, n_qubits=int(n))
 
 
@@ -497,9 +742,24 @@ class FakeRevadYao:
     def __init__(self):
         self.calls = []
 
-    def statevector(self, n, codes, q1, q2, slots, angles, theta, *, dtype, device, psi0=None):
+    def statevector(
+        self,
+        n,
+        codes,
+        arity,
+        locs,
+        letters,
+        slots,
+        angles,
+        matrices,
+        theta,
+        *,
+        dtype,
+        device,
+        psi0=None,
+    ):
         self.calls.append(("statevector", dtype, device))
-        c = _decode_circuit(n, codes, q1, q2, slots, angles)
+        c = _decode_circuit(n, codes, arity, locs, letters, slots, angles, matrices, len(theta))
         psi = revad.statevector(c, theta, backend="numpy", psi0=_state(psi0))
         psi = psi.astype(np.complex128)
         return list(psi.view(np.float64))  # Julia returns a Vector{Float64}
@@ -508,10 +768,12 @@ class FakeRevadYao:
         self,
         n,
         codes,
-        q1,
-        q2,
+        arity,
+        locs,
+        letters,
         slots,
         angles,
+        matrices,
         theta,
         coeffs,
         term,
@@ -523,7 +785,7 @@ class FakeRevadYao:
         psi0=None,
     ):
         self.calls.append(("expectation", dtype, device))
-        c = _decode_circuit(n, codes, q1, q2, slots, angles)
+        c = _decode_circuit(n, codes, arity, locs, letters, slots, angles, matrices, len(theta))
         h = _decode_hamiltonian(n, coeffs, term, pauli, qubit)
         return revad.expectation(c, h, theta, backend="numpy", psi0=_state(psi0))
 
@@ -531,10 +793,12 @@ class FakeRevadYao:
         self,
         n,
         codes,
-        q1,
-        q2,
+        arity,
+        locs,
+        letters,
         slots,
         angles,
+        matrices,
         theta,
         nparams,
         coeffs,
@@ -547,8 +811,8 @@ class FakeRevadYao:
         psi0=None,
     ):
         self.calls.append(("energy_and_gradient", dtype, device))
-        c = _decode_circuit(n, codes, q1, q2, slots, angles)
-        assert c.n_params == nparams
+        c = _decode_circuit(n, codes, arity, locs, letters, slots, angles, matrices, nparams)
+        assert c.n_params == nparams == len(theta)
         h = _decode_hamiltonian(n, coeffs, term, pauli, qubit)
         energy, grad = revad.value_and_grad(c, h, theta, backend="numpy", psi0=_state(psi0))
         return energy, list(grad)
@@ -567,6 +831,45 @@ def test_fake_module_has_julia_signatures(function):
     assert JULIA_SRC.count("psi0 = nothing,") == 4  # three entry points and initial_state
 
 
+def test_circuit_arrays_follow_julia_circuit_block():
+    """``EncodedCircuit.arrays()`` is in the order of ``circuit_block``'s arguments, which
+    the entry points pass on unchanged."""
+    julia = _julia_positional_args("circuit_block")
+    assert julia[0] == "n" and julia[-1] == "theta"
+    names = julia[1:-1]
+    enc = encode_circuit(every_gate_circuit())
+    assert [getattr(enc, name) for name in names] == list(enc.arrays())
+    for function in ("statevector", "expectation", "energy_and_gradient", "block_parameters"):
+        assert _julia_positional_args(function)[: len(julia)] == julia, function
+
+
+@pytest.mark.parametrize(
+    "make",
+    [mixed_circuit, every_gate_circuit, lambda: revad.variational_circuit(3, 2)],
+    ids=["mixed", "every-gate", "variational"],
+)
+def test_encoding_round_trip(make):
+    """The fake module's decoder gives back the same circuit (every gate and family)."""
+    c = make()
+    c.new_params(2)  # reserved slots survive through nparams
+    enc = encode_circuit(c)
+    decoded = _decode_circuit(enc.n_qubits, *enc.arrays(), nparams=enc.n_params)
+    assert decoded.key() == c.key()
+
+
+@pytest.mark.parametrize("use", gate_uses(), ids=_use_id)
+def test_every_gate_round_trips(use):
+    name, qubits, data = use
+    c = revad.Circuit(4)
+    c.rx(3)
+    c.add(name, qubits, data=data)
+    if _parametric(name):
+        c.add(name, qubits, data=data, angle=-0.4)
+        c.add(name, qubits, data=data, param=0)
+    enc = encode_circuit(c)
+    assert _decode_circuit(enc.n_qubits, *enc.arrays(), nparams=enc.n_params).key() == c.key()
+
+
 @pytest.fixture
 def fake_julia(monkeypatch):
     fake = FakeRevadYao()
@@ -577,13 +880,15 @@ def fake_julia(monkeypatch):
 
 
 @pytest.mark.parametrize("dtype", ["complex128", "complex64"])
-def test_backend_calls_through_the_bridge(fake_julia, dtype, rng):
+@pytest.mark.parametrize("make", [mixed_circuit, every_gate_circuit], ids=["mixed", "every-gate"])
+def test_backend_calls_through_the_bridge(fake_julia, make, dtype, rng):
     """Arguments in the Julia functions' order, dtype/device passed, results converted."""
-    c = mixed_circuit()
-    h = mixed_hamiltonian()
+    c = make()
+    n = c.n_qubits
+    h = mixed_hamiltonian(n)
     theta = rng.uniform(-np.pi, np.pi, c.n_params)
     psi = revad.statevector(c, theta, backend="yao", dtype=dtype)
-    assert psi.dtype == np.dtype(dtype) and psi.shape == (8,)
+    assert psi.dtype == np.dtype(dtype) and psi.shape == (2**n,)
     np.testing.assert_allclose(psi, revad.statevector(c, theta, backend="numpy"), atol=1e-6)
     energy = revad.expectation(c, h, theta, backend="yao", dtype=dtype)
     e, g, drift = revad.value_and_grad(c, h, theta, backend="yao", dtype=dtype, return_drift=True)
@@ -597,9 +902,9 @@ def test_backend_calls_through_the_bridge(fake_julia, dtype, rng):
 
 def test_backend_passes_psi0_interleaved(fake_julia, rng):
     """ψ0 (an index or a state) reaches Julia as interleaved float64; results match NumPy's."""
-    c, h = mixed_circuit(), mixed_hamiltonian()
+    c, h = every_gate_circuit(), mixed_hamiltonian(4)
     theta = rng.uniform(-np.pi, np.pi, c.n_params)
-    psi0 = rng.normal(size=8) + 1j * rng.normal(size=8)
+    psi0 = rng.normal(size=16) + 1j * rng.normal(size=16)
     for start in (psi0 / np.linalg.norm(psi0), 5):
         kwargs = {"theta": theta, "psi0": start}
         np.testing.assert_allclose(
@@ -612,6 +917,27 @@ def test_backend_passes_psi0_interleaved(fake_julia, rng):
         assert e == pytest.approx(e_ref, abs=1e-13)
         np.testing.assert_allclose(g, g_ref, atol=1e-13)
         assert revad.expectation(c, h, backend="yao", **kwargs) == pytest.approx(e_ref, abs=1e-13)
+
+
+def test_unsupported_gate_fails_before_julia(monkeypatch):
+    """The backend encodes first: an unsupported gate fails by name, Julia never starts."""
+    monkeypatch.delitem(yao_encoding.GATE_CODES, "unitary")
+    monkeypatch.setattr(yao_backend, "_state", {"module": None, "bridge": None, "cuda": False})
+
+    def no_julia():
+        raise AssertionError("Julia was started")
+
+    monkeypatch.setattr(yao_backend.julia_runtime, "load_revad_yao", no_julia)
+    c = revad.Circuit(2)
+    c.unitary(np.eye(4), [0, 1])
+    h = revad.Hamiltonian([(1.0, [("Z", 0)])])
+    for call in (
+        lambda: revad.statevector(c, backend="yao"),
+        lambda: revad.expectation(c, h, backend="yao"),
+        lambda: revad.value_and_grad(c, h, backend="yao"),
+    ):
+        with pytest.raises(revad.RevadError, match="'unitary' is not supported on the Yao backend"):
+            call()
 
 
 def test_backend_rejects_wrong_gradient_shape(fake_julia, monkeypatch):

@@ -1,6 +1,9 @@
 """Yao.jl backend: the same circuit and Hamiltonian, simulated and differentiated by Yao.
 
-The circuit goes to Julia as a few integer/float arrays (:mod:`.yao_encoding`); the Julia
+The circuit goes to Julia as a few integer/float arrays (:mod:`.yao_encoding`: gate codes,
+qubits, Pauli letters of ``pauli_rot``, the matrices of ``unitary``, slots, fixed angles);
+every gate of revad's registry and its ``pauli_rot``, ``mcx`` and ``unitary`` families is
+supported, and a gate that is not is refused with a RevadError before Julia starts. The Julia
 package ``RevadYao`` (``julia/`` in the repository, declared with Yao in
 ``revad/juliapkg.json``) rebuilds it as a Yao block and differentiates it with Yao's
 reversible adjoint ``expect'(h, reg => circuit)``. Gradients come back per revad slot
@@ -89,9 +92,12 @@ def _load_cuda() -> None:
 
 
 def _circuit_args(circuit: Circuit, theta: np.ndarray) -> tuple:
+    """The encoded circuit and RevadYao's circuit arguments ``(n, codes, arity, locs,
+    letters, slots, angles, matrices, theta)``. Encoding runs before Julia is started, so a
+    gate the Yao backend does not support fails at once (RevadError naming it)."""
     enc = encode_circuit(circuit)
     theta = np.ascontiguousarray(theta, dtype=np.float64)
-    return enc, (enc.n_qubits, enc.codes, enc.q1, enc.q2, enc.slots, enc.angles, theta)
+    return enc, (enc.n_qubits, *enc.arrays(), theta)
 
 
 def _hamiltonian_args(h: Hamiltonian) -> tuple:

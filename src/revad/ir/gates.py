@@ -65,9 +65,9 @@ class GateDef:
       PennyLane) and gates that need a translation (``sdg``, ``tdg``, ...) are the
       import-side aliases of each interop module, next to the table it inverts (OpenQASM
       is read through Qiskit's parser, so through Qiskit's names).
-    - ``yao``: the Yao.jl block ``RevadYao.gate_block`` builds for the gate (``a``: first
-      Yao qubit, ``b``: second, ``θ``: angle); a fixed-angle gate is that block inside
-      ``NoParams``.
+    - ``yao``: the Yao.jl block ``RevadYao.gate_block`` builds for the gate (``a``, ``b``,
+      ``c``, ``d``: the gate's Yao qubits in order, ``θ``: angle); a fixed-angle gate is
+      that block inside ``NoParams``.
     """
 
     name: str
@@ -214,10 +214,11 @@ GATES: dict[str, GateDef] = {
                 yao="control(n, a, b => shift(θ))"),
         GateDef("single_excitation", 2, _rotation(_SINGLE_EXCITATION), _SINGLE_EXCITATION,
                 structure="two-qubit", pennylane="SingleExcitation",
-                yao="put(n, (a, b) => rot(single_excitation_generator, θ))"),
+                yao="chain(n, cnot(n, a, b), control(n, b, a => Ry(θ)), cnot(n, a, b))"),
         GateDef("double_excitation", 4, _rotation(_DOUBLE_EXCITATION), _DOUBLE_EXCITATION,
                 structure="multi-qubit", pennylane="DoubleExcitation",
-                yao="put(n, (a, b, c, d) => rot(double_excitation_generator, θ))"),
+                yao="chain(n, fanout(n, a, (b, c, d)), control(n, (-b, c, d), a => Ry(θ)), "
+                    "fanout(n, a, (b, c, d)))"),
         GateDef("ccx", 3, _const(multi_controlled_x(2)), structure="multi-qubit",
                 qiskit="ccx", pennylane="Toffoli", qasm="ccx", yao="control(n, (a, b), c => X)"),
     ]
