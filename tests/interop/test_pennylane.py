@@ -26,7 +26,7 @@ def ops(x):
         qml.Rot(x[3], x[4], x[5], a),  # decomposed: RZ RY RZ, each a trainable slot
         qml.CRY(x[6], [c, a]),
         qml.PhaseShift(x[7], b),
-        qml.MultiRZ(x[8], [a, b, c]),  # decomposed: CNOTs around one RZ
+        qml.MultiRZ(x[8], [a, b, c]),  # revad's pauli_rot "ZZZ"
         qml.adjoint(qml.S(c)),
         qml.Hadamard(b),
         qml.IsingXX(x[9], [a, c]),

@@ -283,15 +283,19 @@ def test_qiskit_loads_to_qasm_reproduces_revad_statevector(seed):
 
 
 def test_writer_definitions_are_exact():
-    """Each gate the writer defines equals revad's gate (matrix, global phase included)."""
+    """Each gate the writer defines equals revad's gate (matrix, global phase included),
+    on its qubits in a non-trivial order."""
     from qiskit.quantum_info import Operator
 
+    from revad.ir.gates import GATES
+
     for name in WRITER_DEFINITIONS:
-        c = revad.Circuit(2)
-        kwargs = {} if name == "swap" else {"angle": 0.731}
-        c.add(name, (0, 1), **kwargs)
+        gate = GATES[name]
+        c = revad.Circuit(gate.n_qubits)
+        kwargs = {"angle": 0.731} if gate.parametric else {}
+        c.add(name, tuple(range(gate.n_qubits))[::-1], **kwargs)
         op = Operator(qasm2.loads(to_qasm(c))).data
-        cols = [state(_basis_prep(c, k)) for k in range(4)]
+        cols = [state(_basis_prep(c, k)) for k in range(2**c.n_qubits)]
         np.testing.assert_allclose(op, np.array(cols).T, atol=1e-12, rtol=0)
 
 
@@ -302,7 +306,7 @@ def _basis_prep(c, k):
         if k >> q & 1:
             out.x(q)
     for op in c.ops:
-        out.add(op.name, op.qubits, angle=op.angle)
+        out.add(op.name, op.qubits, angle=op.angle, data=op.data)
     return out
 
 
@@ -482,13 +486,13 @@ def test_gate_budget_counts_every_application(monkeypatch):
 
 
 def test_gate_budget_counts_qiskit_library_definitions(monkeypatch):
-    """c4x (Qiskit's mcx) is expanded through Qiskit's definitions: every call counts,
-    so the budget must exceed the number of revad gates it becomes."""
-    src = HEADER + "qreg q[5];\nc4x q[0], q[1], q[2], q[3], q[4];\n"
+    """c3sqrtx (Qiskit's C3SXGate) is expanded through Qiskit's definitions: every call
+    counts, so the budget must exceed the number of revad gates it becomes."""
+    src = HEADER + "qreg q[4];\nc3sqrtx q[0], q[1], q[2], q[3];\n"
     n = len(from_qasm(src).ops)
     monkeypatch.setattr(revad.interop.qasm, "MAX_GATES", n)
     with pytest.raises(
-        revad.RevadError, match=rf"'mcx'.? expands to more than {n} gate applications"
+        revad.RevadError, match=rf"'c3sx'.? expands to more than {n} gate applications"
     ):
         from_qasm(src)
 

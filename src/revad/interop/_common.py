@@ -1,7 +1,9 @@
-"""Helpers shared by the interop converters: lazy imports, slots, real coefficients."""
+"""Helpers shared by the interop converters: lazy imports, slots, real coefficients, and
+the exact Pauli-rotation decompositions the writers use."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import numbers
@@ -72,3 +74,60 @@ def angle_value(value, what: str) -> float:
     if not math.isfinite(out):
         raise RevadError(f"{what} must be finite, got {value!r}")
     return out
+
+
+# ---- exact decompositions shared by the writers (OpenQASM text, Qiskit definitions) -----
+
+ANGLE = "angle"
+"""In :func:`pauli_rotation_steps`: the rotation's own angle (``rz(φ)``)."""
+
+
+def pauli_rotation_steps(word: str) -> list[tuple[str, tuple[int, ...], float | str | None]]:
+    """``exp(-iφ/2·P)`` for the Pauli word ``P`` (``word[i]`` on local qubit ``i``, no ``I``)
+    as ``(gate, local qubits, angle)`` steps in ``h``, ``rx``, ``cx``, ``rz``: the angle is
+    None for fixed gates, a number for ``rx(±π/2)``, :data:`ANGLE` for the ``rz(φ)``.
+
+    Exact, global phase included (``rz`` is ``exp(-iφZ/2)``): H takes X to Z and
+    ``Rx(π/2)`` takes Y to Z; a CNOT ladder puts the parity on the last qubit.
+    """
+    if not word or set(word) - set("XYZ"):
+        raise ValueError(f"a Pauli word is a string of X, Y and Z, got {word!r}")
+    change = {"X": [("h", None)], "Y": [("rx", math.pi / 2)], "Z": []}
+    undo = {"X": [("h", None)], "Y": [("rx", -math.pi / 2)], "Z": []}
+    ladder = [("cx", (i, i + 1), None) for i in range(len(word) - 1)]
+    steps: list[tuple[str, tuple[int, ...], float | str | None]] = [
+        (gate, (i,), angle) for i, letter in enumerate(word) for gate, angle in change[letter]
+    ]
+    steps += ladder + [("rz", (len(word) - 1,), ANGLE)] + ladder[::-1]
+    steps += [(gate, (i,), angle) for i, letter in enumerate(word) for gate, angle in undo[letter]]
+    return steps
+
+
+@functools.cache
+def pauli_terms(name: str) -> tuple[tuple[str, float], ...]:
+    """The generator of registry gate ``name`` as ``Σ c·P``: ``(word, c)`` pairs (``word[i]``
+    on the gate's qubit ``i``), the words commuting, so that
+    ``exp(-iθ/2·Σ cP) = Π pauli_rot(P, c·θ)`` exactly (``single_excitation`` is
+    ``(YX − XY)/2``, ``double_excitation`` eight words of ±1/8)."""
+    import itertools
+
+    import numpy as np
+
+    from ..ir.gates import GATES, pauli_word
+
+    generator = GATES[name].generator
+    if generator is None:
+        raise ValueError(f"gate {name!r} has no generator")
+    n = GATES[name].n_qubits
+    terms = []
+    for letters in itertools.product("IXYZ", repeat=n):
+        word = "".join(letters)
+        c = np.trace(pauli_word(word) @ generator) / 2**n
+        if abs(c) > 1e-14:
+            if abs(c.imag) > 1e-14 or "I" in word:
+                raise ValueError(f"gate {name!r}: term {word} is not a rotation (c = {c})")
+            terms.append((word, float(c.real)))
+    mats = [pauli_word(w) for w, _ in terms]
+    if any(np.abs(a @ b - b @ a).max() > 0 for a in mats for b in mats):
+        raise ValueError(f"gate {name!r}: its Pauli terms do not commute")
+    return tuple(terms)

@@ -9,9 +9,14 @@ and :func:`revad.statevector` are bit-reversed permutations of each other; energ
 gradients do not depend on that choice.
 
 Gates: PennyLane's ``RX/RY/RZ(θ) = exp(-iθP/2)``, ``IsingXX/YY/ZZ`` are revad's
-``rxx/ryy/rzz``, ``PhaseShift``/``U1`` is ``phase``, ``CNOT/CRX/CRY/CRZ`` take the
-control first. Other operations are decomposed by PennyLane (``Rot`` into ``RZ RY RZ``,
-``MultiRZ``/``PauliRot`` into CNOTs and one rotation, ...).
+``rxx/ryy/rzz``, ``PhaseShift``/``U1`` is ``phase``, ``ControlledPhaseShift`` is
+``cphase``, ``SingleExcitation``/``DoubleExcitation`` revad's excitations, ``Toffoli``
+``ccx``; ``CNOT/CRX/CRY/CRZ/Toffoli/MultiControlledX`` take the control(s) first. The
+gate families: ``PauliRot(θ, word, wires)`` is ``pauli_rot`` (its ``I`` letters dropped),
+``MultiRZ`` ``pauli_rot("Z…Z")``, ``MultiControlledX`` (controls closed) ``mcx``,
+``QubitUnitary`` ``unitary`` (both put the first wire in the most significant bit of
+the local matrix, so the matrix is taken as it is). Other operations are decomposed by
+PennyLane (``Rot`` into ``RZ RY RZ``, ...).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
-from ..ir.gates import GATES, from_peer, peer_names
+from ..ir.gates import FAMILIES, GATES, UNITARY_MAX_QUBITS, from_peer, peer_names
 from ..ir.hamiltonian import Hamiltonian
 from ._common import angle_value, real_number, require, reserve_slots
 
@@ -30,6 +35,10 @@ from ._common import angle_value, real_number, require, reserve_slots
 # plus ``U1`` (PennyLane's other name for ``PhaseShift``, diag(1, e^{iθ})).
 _ALIASES = {"U1": "phase"}
 _DIRECT = from_peer("pennylane", _ALIASES)
+# PennyLane operation name -> revad gate family: the families' ``pennylane`` names, plus
+# MultiRZ (PauliRot with the word Z…Z).
+_FAMILY_ALIASES = {"MultiRZ": "pauli_rot"}
+_FAMILY = {f.pennylane: f.name for f in FAMILIES.values() if f.pennylane} | _FAMILY_ALIASES
 # No effect on the state's expectation values (GlobalPhase only changes the phase).
 _SKIP = {"Identity", "GlobalPhase", "Barrier", "Snapshot"}
 _MAX_DEPTH = 32
@@ -43,17 +52,19 @@ def from_pennylane(tape) -> tuple[Circuit, Hamiltonian]:
     """A PennyLane tape with one ``expval`` as ``(circuit, hamiltonian)``.
 
     - Qubits: revad qubit ``i`` is ``tape.wires[i]``.
-    - Parameters: slot ``k`` is the ``k``-th trainable gate parameter in tape order
-      (``tape.trainable_params`` restricted to operations); non-trainable gate
-      parameters become fixed angles. Trainable *observable* coefficients are treated as
-      constants. With the default (all parameters trainable) the initial values are
-      ``tape.get_parameters()[:circuit.n_params]``; :func:`pennylane_params` returns them.
+    - Parameters: slot ``k`` is the ``k``-th trainable scalar gate parameter in tape
+      order (``tape.trainable_params`` restricted to operations); non-trainable gate
+      parameters become fixed angles. Trainable *observable* coefficients and
+      non-scalar gate parameters (``QubitUnitary``'s matrix) are treated as constants.
+      :func:`pennylane_params` returns the slots' initial values.
     - The observable must be a sum of Pauli words (``qml.Hamiltonian``/
       ``LinearCombination``, ``Sum``, ``SProd``, ``Prod``, ``X``/``Y``/``Z``/``I``):
       anything whose ``pauli_rep`` is None (``Hermitian``, projectors, ...) is refused.
     - Gates outside revad's set are decomposed by PennyLane; a trainable parameter must
-      reach a revad gate unchanged (``Rot``, ``MultiRZ``, ``PauliRot`` do; ``CRot``,
-      ``U3`` with trainable angles, or ``adjoint(RX(θ))`` do not and are refused).
+      reach a revad gate unchanged (``Rot`` does; ``CRot``, ``U3`` with trainable angles,
+      or ``adjoint(RX(θ))`` do not and are refused). ``MultiControlledX`` with open
+      controls goes through PennyLane's decomposition; a ``QubitUnitary`` on more than
+      3 wires, or not unitary to 1e-10, is refused.
     - Mid-circuit measurements, conditionals and batched parameters are refused.
     """
     qml = _qml()
@@ -70,14 +81,7 @@ def from_pennylane(tape) -> tuple[Circuit, Hamiltonian]:
         raise RevadError("from_pennylane: the tape acts on no wires")
     index = {w: i for i, w in enumerate(wires)}
 
-    trainable = set(tape.trainable_params)
-    slot_of: dict[int, int] = {}  # tape parameter index -> revad slot
-    p = 0
-    for op in tape.operations:
-        for _ in op.data:
-            if p in trainable:
-                slot_of[p] = len(slot_of)
-            p += 1
+    slot_of = {p: k for k, p in enumerate(_angle_params(qml, tape))}  # tape index -> slot
 
     circuit = Circuit(len(wires))
     reserve_slots(circuit, len(slot_of))
@@ -94,14 +98,26 @@ def pennylane_params(tape) -> np.ndarray:
     qml = _qml()
     if not isinstance(tape, qml.tape.QuantumScript):
         raise RevadError(f"pennylane_params expects a tape, got {type(tape).__name__}")
+    values = _parameters(tape)
+    return np.array(
+        [angle_value(_unwrap(qml, values[p]), f"parameter {p}") for p in _angle_params(qml, tape)],
+        dtype=np.float64,
+    )
+
+
+def _parameters(tape) -> list:
+    """Every gate parameter of ``tape``, in tape order (the indices of trainable_params)."""
+    return [value for op in tape.operations for value in op.data]
+
+
+def _angle_params(qml, tape) -> list[int]:
+    """The tape indices of the trainable scalar gate parameters: revad's slots, in order."""
     trainable = set(tape.trainable_params)
-    values, p = [], 0
-    for op in tape.operations:
-        for value in op.data:
-            if p in trainable:
-                values.append(angle_value(_unwrap(qml, value), f"parameter {p}"))
-            p += 1
-    return np.array(values, dtype=np.float64)
+    return [
+        p
+        for p, value in enumerate(_parameters(tape))
+        if p in trainable and qml.math.ndim(value) == 0
+    ]
 
 
 def _the_observable(qml, tape):
@@ -158,7 +174,7 @@ def _expand(qml, op, where: str, depth: int = 0) -> list:
         raise RevadError(f"from_pennylane: {where} is a mid-circuit measurement; not supported")
     if isinstance(op, qml.ops.Conditional):
         raise RevadError(f"from_pennylane: {where} is classically controlled; not supported")
-    if op.name in _DIRECT:
+    if op.name in _DIRECT or (op.name in _FAMILY and _family_leaf(op)):
         return [op]
     if op.name in _SKIP:
         return []
@@ -178,13 +194,26 @@ def _expand(qml, op, where: str, depth: int = 0) -> list:
     return out
 
 
+def _family_leaf(op) -> bool:
+    """Whether family operation ``op`` is revad's gate as it is (not decomposed first)."""
+    if op.name == "MultiControlledX":
+        return all(op.hyperparameters["control_values"])
+    return True
+
+
+def _parametric(leaf) -> bool:
+    if leaf.name in _DIRECT:
+        return GATES[_DIRECT[leaf.name]].parametric
+    return FAMILIES[_FAMILY[leaf.name]].parametric
+
+
 def _add_operation(qml, circuit: Circuit, op, slots, index, where: str) -> None:
     leaves = _expand(qml, op, where)
     trained = [k for k, s in enumerate(slots) if s is not None]
     if not trained:
         for leaf in leaves:
-            kwargs = {"angle": _leaf_angle(qml, leaf, where)} if leaf.data else {}
-            _emit(qml, circuit, leaf, index, kwargs)
+            kwargs = {"angle": _leaf_angle(qml, leaf, where)} if _parametric(leaf) else {}
+            _emit(qml, circuit, leaf, index, kwargs, where)
         return
     # Which leaf angles are the trainable parameters themselves? Decompose again with
     # each trainable value moved by a distinct offset: an angle that moved by exactly
@@ -201,48 +230,89 @@ def _add_operation(qml, circuit: Circuit, op, slots, index, where: str) -> None:
             f"from_pennylane: {where}: its decomposition depends on the parameter values"
         )
     for a, b in zip(leaves, leaves2, strict=True):
-        if not a.data:
-            _emit(qml, circuit, a, index, {})
+        if not _parametric(a):  # fixed, or a matrix (QubitUnitary) that must not move
+            if not all(
+                np.array_equal(qml.math.unwrap(x), qml.math.unwrap(y))
+                for x, y in zip(a.data, b.data, strict=True)
+            ):
+                raise _function_of_parameter(where, a.name)
+            _emit(qml, circuit, a, index, {}, where)
             continue
         va, vb = _leaf_angle(qml, a, where), _leaf_angle(qml, b, where)
         if va == vb:
-            _emit(qml, circuit, a, index, {"angle": va})
+            _emit(qml, circuit, a, index, {"angle": va}, where)
             continue
         match = [k for k in trained if va == values[k] and vb == moved[k]]
         if len(match) != 1:
-            raise RevadError(
-                f"from_pennylane: {where}: its decomposition applies {a.name} to a function "
-                "of a trainable parameter, which revad cannot represent (mark that "
-                "parameter non-trainable or decompose the gate yourself)"
-            )
-        _emit(qml, circuit, a, index, {"param": slots[match[0]]})
+            raise _function_of_parameter(where, a.name)
+        _emit(qml, circuit, a, index, {"param": slots[match[0]]}, where)
+
+
+def _function_of_parameter(where: str, name: str) -> RevadError:
+    return RevadError(
+        f"from_pennylane: {where}: its decomposition applies {name} to a function of a "
+        "trainable parameter, which revad cannot represent (mark that parameter "
+        "non-trainable or decompose the gate yourself)"
+    )
 
 
 def _leaf_angle(qml, leaf, where: str) -> float:
     return angle_value(_unwrap(qml, leaf.data[0]), f"{where}: angle of {leaf.name}")
 
 
-def _emit(qml, circuit: Circuit, leaf, index, kwargs) -> None:
+def _emit(qml, circuit: Circuit, leaf, index, kwargs, where: str) -> None:
     try:
         qubits = tuple(index[w] for w in leaf.wires)
     except KeyError as exc:
         raise RevadError(
             f"from_pennylane: {leaf.name} acts on wire {exc}, not in tape.wires"
         ) from None
-    circuit.add(_DIRECT[leaf.name], qubits, **kwargs)
+    name, data = _DIRECT.get(leaf.name), None
+    if name is None:
+        name = _FAMILY[leaf.name]
+        if leaf.name == "PauliRot":  # I letters act as the identity: dropped
+            word = leaf.hyperparameters["pauli_word"]
+            keep = [i for i, letter in enumerate(word) if letter != "I"]
+            if not keep:
+                return  # exp(-iθ/2·I) is a global phase
+            qubits, data = tuple(qubits[i] for i in keep), "".join(word[i] for i in keep)
+        elif leaf.name == "MultiRZ":
+            data = "Z" * len(qubits)
+        elif leaf.name == "QubitUnitary":
+            if len(qubits) > UNITARY_MAX_QUBITS:
+                raise RevadError(
+                    f"from_pennylane: {where}: QubitUnitary on {len(qubits)} wires; revad's "
+                    f"unitary gate acts on 1 to {UNITARY_MAX_QUBITS} (decompose it into "
+                    "smaller gates first)"
+                )
+            data = np.asarray(qml.math.unwrap(leaf.data[0]), dtype=complex)
+    try:
+        circuit.add(name, qubits, data=data, **kwargs)
+    except RevadError as exc:
+        raise RevadError(f"from_pennylane: {where}: {exc}") from None
 
 
 def to_pennylane(circuit: Circuit, theta: Any) -> None:
     """Queue ``circuit`` as PennyLane operations (call inside a QNode or tape context):
-    revad qubit q on wire q, slot k's angle ``theta[k]`` (may be traced)."""
+    revad qubit q on wire q, slot k's angle ``theta[k]`` (may be traced). ``pauli_rot`` is
+    ``PauliRot``, ``mcx`` ``MultiControlledX``, ``unitary`` ``QubitUnitary``."""
     qml = require("pennylane", "to_pennylane", "pennylane")
     names = peer_names("pennylane")
     for op in circuit.ops:
-        gate = getattr(qml, names[op.name])
-        if not GATES[op.name].parametric:
-            gate(wires=list(op.qubits))
+        wires = list(op.qubits)
+        value = theta[op.param] if op.param is not None else op.angle
+        if op.name in names:
+            gate = getattr(qml, names[op.name])
         else:
-            gate(theta[op.param] if op.param is not None else op.angle, wires=list(op.qubits))
+            gate = getattr(qml, FAMILIES[op.name].pennylane)
+        if op.name == "pauli_rot":
+            gate(value, op.data, wires=wires)
+        elif op.name == "unitary":
+            gate(np.array(op.data, dtype=complex), wires=wires)
+        elif value is None:
+            gate(wires=wires)
+        else:
+            gate(value, wires=wires)
 
 
 def to_pennylane_operator(h: Hamiltonian) -> Any:

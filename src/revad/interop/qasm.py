@@ -18,9 +18,9 @@ import numpy as np
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
-from ..ir.gates import peer_names
+from ..ir.gates import GATES, peer_names
 from ..limits import MAX_GATES, MAX_QUBITS
-from ._common import MAX_GATE_DEPTH, require
+from ._common import ANGLE, MAX_GATE_DEPTH, pauli_rotation_steps, pauli_terms, require
 
 MAX_TEXT_CHARS = 8 * 2**20
 MAX_QASM3_CHARS = 2**20  # openqasm3's ANTLR parser reads about 35 kB a second
@@ -33,7 +33,9 @@ _REGISTER = re.compile(r"\b([qc]reg)\s+([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]")
 _POSITION = re.compile(r"^(?:<input>:)?(\d+),(\d+): ")  # Qiskit's, columns from 0
 
 # Exact definitions (global phase included) the writer adds for revad gates that the
-# original qelib1 lacks. H·Rz·H = Rx, and Rx(π/2) conjugates Z into Y.
+# original qelib1 lacks. H·Rz·H = Rx, and Rx(π/2) conjugates Z into Y. The excitations are
+# products of commuting Pauli rotations (their generators' Pauli terms, see
+# ``_common.pauli_terms``), appended below once ``_fmt`` is defined.
 WRITER_DEFINITIONS = {
     "swap": "gate swap a,b { cx a,b; cx b,a; cx a,b; }",
     "crx": "gate crx(theta) a,b { h b; crz(theta) a,b; h b; }",
@@ -45,6 +47,9 @@ WRITER_DEFINITIONS = {
     ),
     "rzz": "gate rzz(theta) a,b { cx a,b; rz(theta) b; cx a,b; }",
 }
+# mcx with more controls than this is refused by the writer: its definition (Gray code)
+# has 2^k − 1 cu1 gates and about as many CNOTs.
+WRITER_MAX_MCX_CONTROLS = 12
 
 
 def from_qasm(text: str, *, trainable: bool = False):
@@ -285,30 +290,132 @@ def _fmt(x: float) -> str:
     return mantissa + e + exponent
 
 
+def _times_theta(c: float) -> str:
+    """``c·theta`` as OpenQASM text: ``theta``, ``-theta/8``, ``theta*0.3``."""
+    sign = "-" if c < 0 else ""
+    inverse = 1 / abs(c)
+    if inverse == 1:
+        return f"{sign}theta"
+    if inverse == round(inverse) and abs(c) * round(inverse) == 1:
+        return f"{sign}theta/{round(inverse)}"
+    return f"theta*{_fmt(c)}"
+
+
+def _rotations(name: str, terms, n_qubits: int) -> str:
+    """``gate name(theta)``: the product of ``exp(-i c·theta/2·P)`` over ``(P, c)`` in
+    ``terms`` (commuting words on all ``n_qubits`` arguments), exactly."""
+    args = [f"a{i}" for i in range(n_qubits)]
+    body = []
+    for word, c in terms:
+        for gate, local, angle in pauli_rotation_steps(word):
+            on = ",".join(args[i] for i in local)
+            if angle is None:
+                body.append(f"{gate} {on};")
+            elif angle == ANGLE:
+                body.append(f"{gate}({_times_theta(c)}) {on};")
+            else:
+                body.append(f"{gate}({'pi/2' if angle > 0 else '-pi/2'}) {on};")
+    return f"gate {name}(theta) {','.join(args)} {{ {' '.join(body)} }}"
+
+
+def _mcx(k: int) -> str:
+    """``gate mcx_k``: X on the last argument when the ``k`` first are all 1, exactly:
+    ``H·CᵏP(π)·H``, the multi-controlled phase by Gray code (Barenco et al. 1995, as
+    Qiskit's ``mcu1``): ``cu1(±π/2^(k−1))`` from the parity of each non-empty set of
+    controls, kept on its leading control by CNOTs."""
+    args = [f"a{i}" for i in range(k + 1)]
+    controls, target = args[:k], args[k]
+    angle = "pi" if k == 1 else f"pi/{2 ** (k - 1)}"
+    codes = [0]
+    for i in range(k):
+        codes += [x + 2**i for x in reversed(codes)]
+    body = [f"h {target};"]
+    last = None
+    for code in codes[1:]:
+        pattern = format(code, f"0{k}b")
+        lead = pattern.index("1")
+        if last is not None:
+            changed = next(i for i in range(k) if pattern[i] != last[i])
+            if changed != lead:
+                body.append(f"cx {controls[changed]},{controls[lead]};")
+            else:
+                ones = [i for i in range(k) if pattern[i] == "1"]
+                body += [f"cx {controls[i]},{controls[lead]};" for i in ones[1:]]
+        sign = "-" if pattern.count("1") % 2 == 0 else ""
+        body.append(f"cu1({sign}{angle}) {controls[lead]},{target};")
+        last = pattern
+    body.append(f"h {target};")
+    return f"gate mcx_{k} {','.join(args)} {{ {' '.join(body)} }}"
+
+
+WRITER_DEFINITIONS.update(
+    {name: _rotations(name, pauli_terms(name), GATES[name].n_qubits)
+     for name in ("single_excitation", "double_excitation")}
+)  # fmt: skip
+
+
+def _writer_name(op, definitions: dict[str, str]) -> str:
+    """The name ``to_qasm`` writes for ``op``; a definition it needs that depends on the
+    use (a Pauli word, a number of controls) is added to ``definitions``."""
+    if op.name == "pauli_rot":
+        name = f"pauli_rot_{op.data.lower()}"
+        if name not in definitions:
+            definitions[name] = _rotations(name, [(op.data, 1.0)], len(op.qubits))
+        return name
+    if op.name == "mcx":
+        k = len(op.qubits) - 1
+        if k <= 2:
+            return ("cx", "ccx")[k - 1]
+        if k > WRITER_MAX_MCX_CONTROLS:
+            raise RevadError(
+                f"to_qasm: gate 'mcx' with {k} controls: the writer's exact definition "
+                f"(Gray code, 2^k - 1 cu1 gates) is limited to {WRITER_MAX_MCX_CONTROLS} controls"
+            )
+        name = f"mcx_{k}"
+        if name not in definitions:
+            definitions[name] = _mcx(k)
+        return name
+    if op.name in WRITER_DEFINITIONS:
+        return _QASM_NAMES.get(op.name, op.name)
+    if op.name in _QASM_NAMES:
+        return _QASM_NAMES[op.name]
+    if op.name == "unitary":
+        raise RevadError(
+            "to_qasm: gate 'unitary' has no OpenQASM 2 form: qelib1 has no gate for an "
+            "arbitrary matrix, and the writer does not synthesize one (decompose it first, "
+            "e.g. with Qiskit: to_qiskit, transpile, qasm2.dumps)"
+        )
+    raise RevadError(f"to_qasm: gate {op.name!r} has no OpenQASM 2 name")
+
+
 def to_qasm(circuit: Circuit, theta=None) -> str:
     """``circuit`` with parameters ``theta`` as an OpenQASM 2.0 program (one ``qreg q``).
 
     ``qasm2.loads`` in Qiskit reads it back to the same statevector (revad qubit ``k``
-    is ``q[k]``, Qiskit's qubit ``k``).
+    is ``q[k]``, Qiskit's qubit ``k``). Gates the original qelib1 lacks are written with
+    exact ``gate`` definitions (:data:`WRITER_DEFINITIONS`; ``pauli_rot`` one per word,
+    ``mcx`` one per number of controls, up to :data:`WRITER_MAX_MCX_CONTROLS`);
+    ``unitary`` is refused.
     """
     from ..api import check_theta
 
     if not isinstance(circuit, Circuit):
         raise RevadError(f"to_qasm expects a revad Circuit, got {type(circuit).__name__}")
     theta = check_theta(circuit, theta)
+    per_use: dict[str, str] = {}
+    body = []
+    for op in circuit.ops:
+        name = _writer_name(op, per_use)
+        args = ",".join(f"q[{q}]" for q in op.qubits)
+        if op.param is not None:
+            body.append(f"{name}({_fmt(theta[op.param])}) {args};")
+        elif op.angle is not None:
+            body.append(f"{name}({_fmt(op.angle)}) {args};")
+        else:
+            body.append(f"{name} {args};")
     lines = ["OPENQASM 2.0;", 'include "qelib1.inc";']
     used = {op.name for op in circuit.ops}
     lines += [text for name, text in WRITER_DEFINITIONS.items() if name in used]
+    lines += per_use.values()
     lines.append(f"qreg q[{circuit.n_qubits}];")
-    for op in circuit.ops:
-        name = _QASM_NAMES.get(op.name)
-        if name is None:
-            raise RevadError(f"to_qasm: gate {op.name!r} has no OpenQASM 2 name")
-        args = ",".join(f"q[{q}]" for q in op.qubits)
-        if op.param is not None:
-            lines.append(f"{name}({_fmt(theta[op.param])}) {args};")
-        elif op.angle is not None:
-            lines.append(f"{name}({_fmt(op.angle)}) {args};")
-        else:
-            lines.append(f"{name} {args};")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + body) + "\n"

@@ -6,17 +6,25 @@ qubit 0 in the least significant bit, so statevectors agree element by element (
 ``qc.global_phase``, which revad drops: no energy or gradient depends on it).
 
 Gate conventions agree: Qiskit's ``rx/ry/rz/rxx/ryy/rzz(θ)`` are ``exp(-iθP/2)``, its
-``p(θ)`` is ``diag(1, e^{iθ})`` (revad ``phase``), and ``cx/crx/cry/crz`` take the
-control first.
+``p(θ)`` is ``diag(1, e^{iθ})`` (revad ``phase``), ``cp(θ)`` is ``diag(1, 1, 1, e^{iθ})``
+(revad ``cphase``), and ``cx/crx/cry/crz/cp/ccx/mcx`` take the control(s) first. Other
+revad gates: ``pauli_rot(P, θ)`` is ``PauliEvolutionGate(P, time=θ/2)`` (``exp(-i t P)``,
+the label reversed: Qiskit puts the gate's qubit 0 rightmost), ``single_excitation(θ)`` is
+``XXPlusYYGate(θ, -π/2)``, ``double_excitation`` is revad's
+:class:`~revad.interop._qiskit_gates.DoubleExcitationGate` (exact definition), and
+``unitary`` is ``UnitaryGate`` with its matrix's qubit order reversed (Qiskit's first
+qubit is the least significant, revad's the most).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..errors import RevadError
 from ..ir.circuit import Circuit
-from ..ir.gates import GATES, peer_names
+from ..ir.gates import FAMILIES, peer_names
 from ..ir.hamiltonian import Hamiltonian
 from ._common import real_number, require
 from .qiskit_expand import convert
@@ -37,13 +45,21 @@ def from_qiskit(qc) -> Circuit:
       ``ParameterVector`` elements by index), so ``theta[i]`` is the value of
       ``qc.parameters[i]``; a parameter used by several gates is one shared slot.
     - Bound (numeric) angles become fixed-angle gates.
-    - ``u(θ, φ, λ)`` is ``phase(λ)``, ``ry(θ)``, ``phase(φ)`` (exact). Other gates outside
-      revad's set (``sx``, ``cp``, ``ccx``, custom gates, ...) are expanded through their
+    - ``u(θ, φ, λ)`` is ``phase(λ)``, ``ry(θ)``, ``phase(φ)`` (exact). ``cp``/``cu1`` are
+      ``cphase``, ``ccx`` and ``mcx`` (all controls closed) revad's ``ccx``/``mcx``,
+      ``XXPlusYYGate(θ, ∓π/2)`` ``single_excitation`` (qubits swapped for ``+π/2``),
+      ``UnitaryGate`` on 1 to 3 qubits ``unitary`` (matrix permuted to revad's order;
+      more qubits are refused), and ``PauliEvolutionGate`` of *one* Pauli term ``cP``
+      with time ``t`` is ``pauli_rot(P, 2ct)``: for a parameter time, whose slot holds
+      ``t``, that is ``2c`` rotations sharing the slot (``c = 1``: two; ``time=θ/2``, as
+      :func:`to_qiskit` writes, one; a negative multiple adds two Pauli gates), at most
+      ``MAX_ROTATION_MULTIPLE`` (4); a sum of several terms is refused. Other gates
+      outside revad's set (``sx``, ``cy``, custom gates, ...) are expanded through their
       ``definition``, recursively, at most ``MAX_GATE_DEPTH`` levels deep and
       ``MAX_GATES`` gate applications in all (both refused before anything is built);
       operations without a definition go through Qiskit's transpiler. If that fails, or
-      a parameter becomes an expression (``cp(θ)`` uses ``p(θ/2)``), a RevadError names
-      the gate.
+      a parameter becomes an expression (``cu(θ, ...)`` uses ``θ/2``), a RevadError
+      names the gate.
     - Gate angles must be numbers or plain parameters: ``2*θ`` or ``θ + 1`` are refused.
     - ``barrier``, ``delay``, ``id`` and the global phase are dropped. Final
       measurements are dropped too (revad works with the state before them);
@@ -96,19 +112,41 @@ def from_qiskit_operator(op) -> Hamiltonian:
 
 def to_qiskit(circuit: Circuit) -> tuple[QuantumCircuit, ParameterVector]:
     """``circuit`` as (``QuantumCircuit``, ``ParameterVector``): revad qubit q is Qiskit
-    qubit q, parameter slot k is ``params[k]``; fixed angles stay numbers."""
+    qubit q, parameter slot k is ``params[k]``; fixed angles stay numbers. Gates without a
+    Qiskit name are written as in the module docstring (``pauli_rot``'s time is ``θ/2``,
+    an expression of ``params[k]``); ``mcx`` with one or two controls becomes Qiskit's
+    ``cx``/``ccx`` (which ``from_qiskit`` reads as ``cnot``/``ccx``)."""
     _qiskit("to_qiskit")
-    from qiskit.circuit import ParameterVector, QuantumCircuit
+    import math
+
+    from qiskit.circuit import ParameterVector, QuantumCircuit, library
+    from qiskit.quantum_info import Pauli
+
+    from ._qiskit_gates import DoubleExcitationGate, little_endian
 
     names = peer_names("qiskit")
     qc = QuantumCircuit(circuit.n_qubits)
     params = ParameterVector("θ", circuit.n_params)
+    evolution = getattr(library, FAMILIES["pauli_rot"].qiskit)  # PauliEvolutionGate
     for op in circuit.ops:
-        gate = getattr(qc, names[op.name])
-        if not GATES[op.name].parametric:
-            gate(*op.qubits)
-        else:
-            gate(params[op.param] if op.param is not None else op.angle, *op.qubits)
+        value = params[op.param] if op.param is not None else op.angle
+        qubits = list(op.qubits)
+        if op.name in names:
+            gate = getattr(qc, names[op.name])
+            gate(*qubits) if value is None else gate(value, *qubits)
+        elif op.name == "pauli_rot":  # Qiskit's label: the gate's qubit 0 rightmost
+            qc.append(evolution(Pauli(op.data[::-1]), time=value / 2), qubits)
+        elif op.name == "mcx":
+            getattr(qc, FAMILIES["mcx"].qiskit)(qubits[:-1], qubits[-1])
+        elif op.name == "unitary":
+            matrix = little_endian(np.array(op.data, dtype=complex))
+            getattr(qc, FAMILIES["unitary"].qiskit)(matrix, qubits)
+        elif op.name == "single_excitation":
+            qc.append(library.XXPlusYYGate(value, -math.pi / 2), qubits)
+        elif op.name == "double_excitation":
+            qc.append(DoubleExcitationGate(value), qubits)
+        else:  # a gate added to revad's set without a rule here
+            raise RevadError(f"to_qiskit: gate {op.name!r} has no Qiskit form")
     return qc, params
 
 

@@ -1,9 +1,12 @@
 """Qiskit circuit -> revad circuit under bounds: definitions expanded, gates counted.
 
 The engine behind :func:`revad.interop.qiskit.from_qiskit` and the OpenQASM reader:
-gates revad has map by the registry's ``qiskit`` names; ``u`` by its exact rule; others
-through their ``definition``, recursively, with each definition's size and nesting
-computed once, so that a blow-up is refused before anything is built.
+gates revad has map by the registry's ``qiskit`` names; ``u`` by its exact rule; the
+gates of revad's families and excitations (``PauliEvolution`` of one Pauli term, ``mcx``,
+``unitary``, ``xx_plus_yy(θ, ∓π/2)``, revad's ``double_excitation``) by the rules of
+:func:`_special`; others through their ``definition``, recursively, with each
+definition's size and nesting computed once, so that a blow-up is refused before
+anything is built.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ import math
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
-from ..ir.gates import from_peer
+from ..ir.gates import UNITARY_MAX_QUBITS, from_peer
 from ..limits import MAX_GATES
-from ._common import MAX_GATE_DEPTH, angle_value, reserve_slots
+from ._common import IMAG_RTOL, MAX_GATE_DEPTH, angle_value, reserve_slots
 
 # Qiskit name -> revad name, for gates revad has: the registry's ``qiskit`` names
-# inverted, plus Qiskit's older spelling of ``p`` (same convention: diag(1, e^{iθ})).
-_ALIASES = {"u1": "phase"}
+# inverted, plus Qiskit's older spellings of ``p`` and ``cp`` (same convention:
+# diag(1, e^{iθ}), diag(1, 1, 1, e^{iθ})).
+_ALIASES = {"u1": "phase", "cu1": "cphase"}
 _DIRECT = from_peer("qiskit", _ALIASES)
 # Fixed gates that are revad phase gates with a fixed angle.
 _FIXED_PHASE = {"sdg": -math.pi / 2, "tdg": -math.pi / 4}
@@ -29,6 +33,13 @@ BASIS = tuple(_DIRECT) + tuple(_FIXED_PHASE)
 # Instructions handled without a definition (``u`` has none in Qiskit).
 _LEAVES = frozenset(BASIS) | _SKIP | {"u", "global_phase", "measure", "reset"}
 _CACHE_SIZE = 4096  # definitions kept, flattened, per conversion
+# XXPlusYYGate(θ, β) is single_excitation(θ) on its qubits for β = -π/2, on them swapped
+# for β = +π/2 (mod 2π), to within this.
+_BETA_ATOL = 1e-12
+# A PauliEvolutionGate with a parameter time t and coefficient c is exp(-i·m·θ/2·P) with
+# θ the parameter's value and m = 2·c·(dt/dθ): |m| copies of pauli_rot sharing its slot
+# (conjugated by a Pauli for m < 0), for |m| a whole number up to this.
+MAX_ROTATION_MULTIPLE = 4
 
 
 def convert(
@@ -137,7 +148,7 @@ class _Expander:
 
     def size(self, op, depth: int, where: str) -> tuple[int, int]:
         """(gate applications, nesting) of one application of ``op`` at ``depth``."""
-        if op.name in _LEAVES or isinstance(op, self.control_flow):
+        if op.name in _LEAVES or isinstance(op, self.control_flow) or _special(op):
             return 1, 0  # control flow is refused when met
         if not hasattr(op, "definition"):
             return 1, 0  # transpiled when met
@@ -246,6 +257,8 @@ class _Expander:
                 theta, phi, lam = op.params
                 for gate, angle in (("phase", lam), ("ry", theta), ("phase", phi)):
                     self.add(gate, qubits, angle, where)
+            elif kind := _special(op):
+                self.special(kind, op, qubits, where)
             elif uses_clbits:
                 raise self.error(where, "uses classical bits; revad cannot represent it")
             else:
@@ -261,16 +274,205 @@ class _Expander:
         self.add_phase(flat[1])
         self.emit(flat[0], list(qubits), origin, depth + 1)
 
-    def add(self, gate: str, qubits, value, where: str) -> None:
+    def add(self, gate: str, qubits, value, where: str, data=None) -> None:
         if value is None:
-            self.circuit.add(gate, qubits)
+            self.circuit.add(gate, qubits, data=data)
             return
         kwargs = _angle_or_slot(value, self.slots, f"{self.who}: {where}")
         if self.values is not None and "angle" in kwargs:
-            self.circuit.add(gate, qubits)
+            self.circuit.add(gate, qubits, data=data)
             self.values.append(kwargs["angle"])
         else:
-            self.circuit.add(gate, qubits, **kwargs)
+            self.circuit.add(gate, qubits, data=data, **kwargs)
+
+    def special(self, kind: str, op, qubits, where: str) -> None:
+        """One of :func:`_special`'s gates."""
+        if kind == "pauli_rot":
+            self.pauli_evolution(op, qubits, where)
+        elif kind == "mcx":
+            self.circuit.add("mcx", qubits)
+        elif kind == "double_excitation":
+            self.add("double_excitation", qubits, op.params[0], where)
+        elif kind == "single_excitation":  # β = -π/2: these qubits; β = +π/2: swapped
+            swap = abs(math.remainder(float(op.params[1]) - math.pi / 2, 2 * math.pi)) <= 1
+            self.add(kind, qubits[::-1] if swap else qubits, op.params[0], where)
+        else:
+            self.unitary(op, qubits, where)
+
+    def unitary(self, op, qubits, where: str) -> None:
+        """Qiskit's UnitaryGate: its matrix has qubit 0 least significant, revad's local
+        matrix qubit 0 most significant, so the matrix is permuted (exactly)."""
+        import numpy as np
+
+        from ._qiskit_gates import little_endian
+
+        if len(qubits) > UNITARY_MAX_QUBITS:
+            raise self.error(
+                where,
+                f"is a unitary on {len(qubits)} qubits; revad's unitary gate acts on 1 to "
+                f"{UNITARY_MAX_QUBITS} (decompose it first, e.g. with Qiskit's transpile)",
+            )
+        matrix = little_endian(np.asarray(op.to_matrix(), dtype=complex))
+        try:
+            self.circuit.add("unitary", qubits, data=matrix)
+        except RevadError as exc:
+            raise self.error(where, f"is refused: {exc}") from None
+
+    def pauli_evolution(self, op, qubits, where: str) -> None:
+        """``exp(-i t c P)`` for one Pauli term ``cP``: revad ``pauli_rot(P, 2tc)``."""
+        from qiskit.quantum_info import SparsePauliOp
+
+        operator = op.operator
+        if isinstance(operator, list):
+            if len(operator) != 1:
+                raise self.error(
+                    where,
+                    f"evolves a list of {len(operator)} operators; revad converts the "
+                    "evolution of one Pauli term only",
+                )
+            operator = operator[0]
+        operator = SparsePauliOp(operator)
+        if operator.coeffs.dtype == object:
+            raise self.error(where, "has parameterized coefficients; bind them first")
+        terms = operator.simplify(atol=0.0, rtol=0.0).to_list()
+        if len(terms) != 1:
+            labels = ", ".join(label for label, _ in terms[:4])
+            labels += ", ..." if len(terms) > 4 else ""
+            raise self.error(
+                where,
+                f"is the evolution of a sum of {len(terms)} Pauli terms ({labels}); revad "
+                "converts a PauliEvolutionGate of one Pauli term only (exp(-i t c P) is "
+                "pauli_rot with angle 2tc): use one PauliEvolutionGate per term (their "
+                "product equals the sum's evolution only when the terms commute)",
+            )
+        label, coeff = terms[0]
+        coeff = complex(coeff)
+        if abs(coeff.imag) > IMAG_RTOL * max(1.0, abs(coeff.real)):
+            raise self.error(
+                where,
+                f"has the complex coefficient {coeff} for {label}; exp(-i t c P) is "
+                "unitary only for real c",
+            )
+        c = coeff.real
+        n = len(label)  # Qiskit labels put the gate's qubit 0 rightmost
+        keep = [i for i in range(n) if label[n - 1 - i] != "I"]
+        word = "".join(label[n - 1 - i] for i in keep)
+        qubits = tuple(qubits[i] for i in keep)
+        time = op.params[0]
+        linear = _linear(time, self.slots, f"{self.who}: {where}")
+        if linear is None:  # a number
+            value = 2 * c * angle_value(_number(time), f"{self.who}: {where}: time")
+            if word:
+                self.add("pauli_rot", qubits, value, where, data=word)
+            else:  # exp(-i t c I): a global phase
+                self.add_phase(-value / 2)
+            return
+        if not word:
+            return  # a global phase depending on a parameter: dropped
+        slot, rate = linear
+        m = 2 * c * rate
+        copies = round(abs(m))
+        if not (1 <= copies <= MAX_ROTATION_MULTIPLE and abs(abs(m) - copies) <= 1e-12):
+            raise self.error(
+                where,
+                f"has time {time} and coefficient {c:g}: its angle is {m:g} times a "
+                f"parameter; revad can represent 1 to {MAX_ROTATION_MULTIPLE} times a "
+                "parameter (or minus that) in a Pauli rotation",
+            )
+        # exp(+iφ/2·P) = Q·exp(-iφ/2·P)·Q for a Pauli Q anticommuting with P.
+        flip = ("z" if word[0] in "XY" else "x") if m < 0 else None
+        if flip:
+            self.circuit.add(flip, qubits[0])
+        for _ in range(copies):
+            self.circuit.add("pauli_rot", qubits, param=slot, data=word)
+        if flip:
+            self.circuit.add(flip, qubits[0])
+
+
+_CLASSES: dict | None = None
+
+
+def _classes() -> dict:
+    global _CLASSES
+    if _CLASSES is None:
+        from qiskit.circuit import ControlledGate
+        from qiskit.circuit.library import PauliEvolutionGate, UnitaryGate
+
+        from ._qiskit_gates import DoubleExcitationGate
+
+        _CLASSES = {
+            "PauliEvolution": PauliEvolutionGate,
+            "unitary": UnitaryGate,
+            "double_excitation": DoubleExcitationGate,
+            "controlled": ControlledGate,
+        }
+    return _CLASSES
+
+
+def _special(op) -> str | None:
+    """The revad gate that Qiskit operation ``op`` is, by a rule of its own (not a
+    registry name): ``pauli_rot`` (``PauliEvolutionGate``), ``mcx`` (``MCXGate``,
+    ``C3XGate``, ``C4XGate``: Qiskit's name ``mcx``, every control closed), ``unitary``
+    (``UnitaryGate``), ``single_excitation`` (``XXPlusYYGate(θ, ∓π/2)``) or
+    ``double_excitation`` (revad's own gate); None for other operations."""
+    name = op.name
+    if name not in ("PauliEvolution", "mcx", "unitary", "xx_plus_yy", "double_excitation"):
+        return None
+    classes = _classes()
+    if name == "mcx":
+        ok = (
+            isinstance(op, classes["controlled"])
+            and op.base_gate.name == "x"
+            and op.num_qubits == op.num_ctrl_qubits + 1
+            and op.ctrl_state == 2**op.num_ctrl_qubits - 1
+        )
+        return "mcx" if ok else None
+    if name == "xx_plus_yy":
+        if not _is_standard(op):
+            return None
+        try:
+            beta = float(op.params[1])
+        except TypeError:  # a parameter: through the definition
+            return None
+        off = abs(abs(math.remainder(beta, 2 * math.pi)) - math.pi / 2)
+        return "single_excitation" if off <= _BETA_ATOL else None
+    if isinstance(op, classes[name]):
+        return "pauli_rot" if name == "PauliEvolution" else name
+    return None
+
+
+def _number(value):
+    """A bound Qiskit ``ParameterExpression`` as a complex number; numbers as they are."""
+    from qiskit.circuit import ParameterExpression
+
+    return complex(value) if isinstance(value, ParameterExpression) else value
+
+
+def _linear(value, slots, where: str) -> tuple[int, float] | None:
+    """``(slot, a)`` when ``value`` is ``a·p`` for a parameter ``p`` of ``slots``; None for a
+    number; anything else is refused."""
+    from qiskit.circuit import Parameter, ParameterExpression
+
+    if not isinstance(value, ParameterExpression) or not value.parameters:
+        return None
+    if isinstance(value, Parameter):
+        param, rate = value, 1.0
+    else:
+        (param, *others) = value.parameters
+        rate = value.gradient(param) if not others else None
+        if isinstance(rate, ParameterExpression) or rate is None or complex(rate).imag != 0:
+            rate = None
+        elif complex(value.bind({param: 0})) != 0:
+            rate = None
+        if rate is None:
+            raise RevadError(
+                f"{where} has time {value}, a parameter expression; revad supports numbers "
+                "and constant multiples of a parameter there"
+            )
+        rate = complex(rate).real
+    if param not in slots:
+        raise RevadError(f"{where} uses {param}, not in qc.parameters")
+    return slots[param], rate
 
 
 def _angle_or_slot(value, slots, where: str) -> dict:
