@@ -194,7 +194,7 @@ def encode_circuit(circuit: Circuit) -> EncodedCircuit:
         arity[i] = len(op.qubits)
         locs.extend(q + 1 for q in op.qubits)
         if op.name == "pauli_rot":
-            letters.extend(PAULI_CODES[letter] for letter in op.data)
+            letters.extend(PAULI_CODES[letter] for letter in str(op.data))
         else:
             letters.extend(0 for _ in op.qubits)
         if op.name == "unitary":

@@ -92,10 +92,19 @@ def pauli_rotation_steps(word: str) -> list[tuple[str, tuple[int, ...], float | 
     """
     if not word or set(word) - set("XYZ"):
         raise ValueError(f"a Pauli word is a string of X, Y and Z, got {word!r}")
-    change = {"X": [("h", None)], "Y": [("rx", math.pi / 2)], "Z": []}
-    undo = {"X": [("h", None)], "Y": [("rx", -math.pi / 2)], "Z": []}
-    ladder = [("cx", (i, i + 1), None) for i in range(len(word) - 1)]
-    steps: list[tuple[str, tuple[int, ...], float | str | None]] = [
+    Step = tuple[str, tuple[int, ...], float | str | None]
+    change: dict[str, list[tuple[str, float | None]]] = {
+        "X": [("h", None)],
+        "Y": [("rx", math.pi / 2)],
+        "Z": [],
+    }
+    undo: dict[str, list[tuple[str, float | None]]] = {
+        "X": [("h", None)],
+        "Y": [("rx", -math.pi / 2)],
+        "Z": [],
+    }
+    ladder: list[Step] = [("cx", (i, i + 1), None) for i in range(len(word) - 1)]
+    steps: list[Step] = [
         (gate, (i,), angle) for i, letter in enumerate(word) for gate, angle in change[letter]
     ]
     steps += ladder + [("rz", (len(word) - 1,), ANGLE)] + ladder[::-1]

@@ -21,7 +21,7 @@ PennyLane (``Rot`` into ``RZ RY RZ``, ...).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -267,7 +267,7 @@ def _emit(qml, circuit: Circuit, leaf, index, kwargs, where: str) -> None:
         raise RevadError(
             f"from_pennylane: {leaf.name} acts on wire {exc}, not in tape.wires"
         ) from None
-    name, data = _DIRECT.get(leaf.name), None
+    name, data = _DIRECT.get(leaf.name), cast(object, None)
     if name is None:
         name = _FAMILY[leaf.name]
         if leaf.name == "PauliRot":  # I letters act as the identity: dropped
@@ -304,7 +304,7 @@ def to_pennylane(circuit: Circuit, theta: Any) -> None:
         if op.name in names:
             gate = getattr(qml, names[op.name])
         else:
-            gate = getattr(qml, FAMILIES[op.name].pennylane)
+            gate = getattr(qml, str(FAMILIES[op.name].pennylane))
         if op.name == "pauli_rot":
             gate(value, op.data, wires=wires)
         elif op.name == "unitary":

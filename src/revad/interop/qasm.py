@@ -314,7 +314,7 @@ def _rotations(name: str, terms, n_qubits: int) -> str:
             elif angle == ANGLE:
                 body.append(f"{gate}({_times_theta(c)}) {on};")
             else:
-                body.append(f"{gate}({'pi/2' if angle > 0 else '-pi/2'}) {on};")
+                body.append(f"{gate}({'pi/2' if float(angle) > 0 else '-pi/2'}) {on};")
     return f"gate {name}(theta) {','.join(args)} {{ {' '.join(body)} }}"
 
 

@@ -18,7 +18,7 @@ qubit is the least significant, revad's the most).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -127,7 +127,7 @@ def to_qiskit(circuit: Circuit) -> tuple[QuantumCircuit, ParameterVector]:
     names = peer_names("qiskit")
     qc = QuantumCircuit(circuit.n_qubits)
     params = ParameterVector("θ", circuit.n_params)
-    evolution = getattr(library, FAMILIES["pauli_rot"].qiskit)  # PauliEvolutionGate
+    evolution = getattr(library, str(FAMILIES["pauli_rot"].qiskit))  # PauliEvolutionGate
     for op in circuit.ops:
         value = params[op.param] if op.param is not None else op.angle
         qubits = list(op.qubits)
@@ -135,12 +135,12 @@ def to_qiskit(circuit: Circuit) -> tuple[QuantumCircuit, ParameterVector]:
             gate = getattr(qc, names[op.name])
             gate(*qubits) if value is None else gate(value, *qubits)
         elif op.name == "pauli_rot":  # Qiskit's label: the gate's qubit 0 rightmost
-            qc.append(evolution(Pauli(op.data[::-1]), time=value / 2), qubits)
+            qc.append(evolution(Pauli(str(op.data)[::-1]), time=cast(Any, value) / 2), qubits)
         elif op.name == "mcx":
-            getattr(qc, FAMILIES["mcx"].qiskit)(qubits[:-1], qubits[-1])
+            getattr(qc, str(FAMILIES["mcx"].qiskit))(qubits[:-1], qubits[-1])
         elif op.name == "unitary":
             matrix = little_endian(np.array(op.data, dtype=complex))
-            getattr(qc, FAMILIES["unitary"].qiskit)(matrix, qubits)
+            getattr(qc, str(FAMILIES["unitary"].qiskit))(matrix, qubits)
         elif op.name == "single_excitation":
             qc.append(library.XXPlusYYGate(value, -math.pi / 2), qubits)
         elif op.name == "double_excitation":

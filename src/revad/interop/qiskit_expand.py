@@ -12,6 +12,7 @@ anything is built.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..errors import RevadError
 from ..ir.circuit import Circuit
@@ -455,6 +456,7 @@ def _linear(value, slots, where: str) -> tuple[int, float] | None:
 
     if not isinstance(value, ParameterExpression) or not value.parameters:
         return None
+    rate: Any
     if isinstance(value, Parameter):
         param, rate = value, 1.0
     else:
