@@ -36,7 +36,9 @@ def test_builtin_name_wins_but_paths_still_load(tmp_path, monkeypatch):
 
 def test_unknown_name_and_bad_source(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(RevadError, match=r"'h3' is neither a built-in molecule \(h2, lih\)"):
+    with pytest.raises(
+        RevadError, match=r"'h3' is neither a built-in molecule \(h2, lih, h4, beh2, h2o, n2\)"
+    ):
         load_hamiltonian("h3")
     with pytest.raises(RevadError, match=r"expected a built-in name or a file path"):
         load_hamiltonian(42)

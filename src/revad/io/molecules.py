@@ -1,4 +1,5 @@
-"""revad's built-in molecular Hamiltonians (``h2``, ``lih``) and their metadata.
+"""revad's built-in molecular Hamiltonians and their metadata: ``h2`` (4 qubits), ``lih``
+(6), ``h4`` (8), ``beh2``, ``h2o`` and ``n2`` (12 each); see docs/hamiltonians.md.
 
 They live in ``revad/data/<name>.json`` (the JSON format of :mod:`.hamiltonian_read`, with
 the molecule's metadata as extra keys); ``scripts/make_molecules.py`` regenerates them.
@@ -13,7 +14,7 @@ from ..errors import RevadError
 from ..ir.hamiltonian import Hamiltonian
 from .hamiltonian_read import check_json_shape, hamiltonian_from_json, parse_json
 
-BUILTINS = ("h2", "lih")
+BUILTINS = ("h2", "lih", "h4", "beh2", "h2o", "n2")  # small to large
 
 
 def builtin_name(source) -> str | None:
