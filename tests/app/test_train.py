@@ -90,3 +90,27 @@ def test_rerun_over_a_finished_run_needs_overwrite(problem, tmp_path):
     assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 2
     with pytest.raises(revad.RevadError, match="exclude each other"):
         train(c, h, steps=3, out=tmp_path, resume=True, overwrite=True)
+
+
+def test_resume_with_schedule_clip_and_small_init_is_bit_identical(problem, tmp_path, monkeypatch):
+    c, h = problem
+    settings = dict(steps=20, seed=2, init="small", schedule="cosine", warmup=4, clip=0.3,
+                    lr=0.2, metadata={"layers": 60}, progress=False)  # fmt: skip
+    full = train(c, h, **settings)
+    assert full.summary["init"] == "small" and full.summary["schedule"] == "cosine"
+    real, calls = api.value_and_grad, {"n": 0}
+
+    def interrupt_at_step_11(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 12:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "value_and_grad", interrupt_at_step_11)
+    with pytest.raises(KeyboardInterrupt):
+        train(c, h, out=tmp_path, **settings)
+    monkeypatch.setattr(api, "value_and_grad", real)
+    resumed = train(c, h, out=tmp_path, resume=True, **settings)
+    np.testing.assert_array_equal(resumed.params, full.params)
+    with pytest.raises(revad.RevadError, match="checkpoint"):  # a cosine run cannot be extended
+        train(c, h, out=tmp_path, resume=True, **{**settings, "steps": 30})

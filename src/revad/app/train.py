@@ -31,15 +31,11 @@ from ..io import checkpoint, runlock
 from ..io.atomic import atomic_write, atomic_write_text
 from ..ir.circuit import Circuit
 from ..ir.hamiltonian import Hamiltonian
+from .init import default_scale, initial_params
+from .init import resolve as resolve_init
+from .optimizers import RULES, make_optimizer
 
-OPTIMIZERS = {
-    "adam": optax.adam,
-    "adamw": optax.adamw,
-    "sgd": optax.sgd,
-    "momentum": lambda lr: optax.sgd(lr, momentum=0.9),
-    "rmsprop": optax.rmsprop,
-    "adagrad": optax.adagrad,
-}
+OPTIMIZERS = RULES
 EXACT_MAX_QUBITS = 20
 CHECKPOINT = "checkpoint.npz"
 RUN_FILES = (CHECKPOINT, "history.json", "params.npy", "summary.json", "energy.png")
@@ -50,21 +46,6 @@ class TrainResult:
     params: np.ndarray
     history: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
-
-
-def make_optimizer(name: str, lr: float) -> optax.GradientTransformation:
-    if name not in OPTIMIZERS:
-        raise RevadError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-        raise RevadError(f"learning rate must be a positive number, got {lr!r}")
-    return OPTIMIZERS[name](lr)
-
-
-def initial_params(n_params: int, seed: int, scale: float = 2 * np.pi) -> np.ndarray:
-    """Uniform angles in [0, scale) from ``seed`` (scale 0 gives all zeros)."""
-    return (
-        np.random.default_rng(seed).uniform(0.0, scale, n_params) if scale else np.zeros(n_params)
-    )
 
 
 def exact_energy(h: Hamiltonian, n_qubits: int) -> float | None:
@@ -84,12 +65,18 @@ def fingerprint(
     backend: str,
     method: str,
     metadata: dict | None = None,
+    init: str = "uniform",
+    schedule: str = "constant",
+    warmup: int = 0,
+    clip: float | None = None,
+    steps: int | None = None,
 ) -> dict:
     """What a checkpoint belongs to; resuming requires every field to match.
 
     Hashes: the Hamiltonian's sorted terms and n_qubits, the circuit's ops. Strict on
     purpose: backend and method change the arithmetic, so resuming on another one would
-    not reproduce the uninterrupted run. ``steps`` is not in it (extending is the point).
+    not reproduce the uninterrupted run. ``steps`` is not in it (extending is the point),
+    except for a decaying learning-rate schedule, which is laid out over them.
     """
     meta = metadata or {}
     terms = repr((h.n_qubits, sorted(h.terms)))
@@ -106,7 +93,13 @@ def fingerprint(
         "optimizer": optimizer,
         "lr": float(lr),
         "seed": int(seed),
+        "init": None if params is not None else init,
         "init_scale": None if params is not None else float(init_scale),
+        "schedule": schedule,
+        # a decaying schedule is laid out over the total steps: extending it is a new run
+        "schedule_steps": None if schedule == "constant" else steps,
+        "warmup": int(warmup),
+        "clip": None if clip is None else float(clip),
         "init_params": None if given is None else hashlib.sha256(given.tobytes()).hexdigest(),
         "backend": backend,
         "method": method,
@@ -124,7 +117,7 @@ def _check_settings(steps, seed, checkpoint_every, init_scale, out, resume, over
     if not is_int(checkpoint_every) or checkpoint_every < 1:
         raise RevadError(f"checkpoint_every must be an integer >= 1, got {checkpoint_every!r}")
     ok = isinstance(init_scale, numbers.Real) and not isinstance(init_scale, bool)
-    if not (ok and math.isfinite(init_scale) and init_scale >= 0):
+    if init_scale is not None and not (ok and math.isfinite(init_scale) and init_scale >= 0):
         raise RevadError(f"init_scale must be a finite number >= 0, got {init_scale!r}")
     if out is not None and str(out) == "":
         raise RevadError("the output folder must not be empty (--out '')")
@@ -158,8 +151,12 @@ def train(
     backend: str = "jax",
     method: str | Strategy = "adjoint",
     seed: int = 0,
-    init_scale: float = 2 * np.pi,
+    init: str = "uniform",
+    init_scale: float | None = None,
     params: np.ndarray | None = None,
+    schedule: str = "constant",
+    warmup: int = 0,
+    clip: float | None = None,
     out: str | Path | None = None,
     checkpoint_every: int = 50,
     resume: bool = False,
@@ -171,7 +168,10 @@ def train(
     """Minimise the energy for ``steps`` optimizer steps (total, counting resumed ones).
 
     ``method`` is ``"adjoint"``, ``"tape"``, ``revad.Adjoint(kernels=...)`` or
-    ``revad.Tape()``. ``params`` overrides the seeded initialisation. ``exact`` is the
+    ``revad.Tape()``. ``init`` is an initialisation strategy of :mod:`revad.app.init`
+    (``init_scale``: its scale, None for the strategy's default; ``metadata["layers"]``
+    sizes the ``small`` one); ``params`` overrides it. ``schedule``, ``warmup`` and
+    ``clip`` shape the optimizer (:mod:`revad.app.optimizers`). ``exact`` is the
     reference ground energy shown while training (None: not shown), or a function computing
     it, called only once the output folder and checkpoint have been checked.
     ``progress=None`` shows a bar only on a terminal. With ``out`` set, the folder is locked
@@ -182,14 +182,28 @@ def train(
     _check_settings(steps, seed, checkpoint_every, init_scale, out, resume, overwrite)
     strategy = as_strategy(method)
     method = strategy.name
-    opt = make_optimizer(optimizer, lr)
-    theta = initial_params(circuit.n_params, seed, init_scale) if params is None else params
+    opt = make_optimizer(
+        optimizer, lr, schedule_kind=schedule, steps=steps, warmup=warmup, clip=clip
+    )
+    layers = (metadata or {}).get("layers")
+    init = resolve_init(init, layers)
+    if init_scale is None:
+        init_scale = default_scale(init, layers)
+    if params is None:
+        params_given = None
+        theta = initial_params(circuit, init, seed=seed, scale=init_scale, layers=layers)
+    else:
+        params_given = theta = params
     theta = api.check_theta(circuit, theta)
     fp = fingerprint(
         circuit, hamiltonian, optimizer=optimizer, lr=lr, seed=seed, init_scale=init_scale,
-        params=params, backend=backend, method=method, metadata=metadata,
+        params=params_given, backend=backend, method=method, metadata=metadata, init=init,
+        schedule=schedule, warmup=warmup, clip=clip, steps=steps,
     )  # fmt: skip
     summary = {"steps": steps, "optimizer": optimizer, "lr": lr, "seed": seed}
+    summary.update(schedule=schedule, warmup=warmup, clip=clip)
+    if params is None:
+        summary.update(init=init, init_scale=init_scale)
     summary.update(backend=backend, method=method, **(metadata or {}))
     go = functools.partial(
         _run, circuit, hamiltonian, opt, theta, fp=fp, summary=summary, steps=steps,
@@ -289,7 +303,8 @@ def write_outputs(out: Path, result: TrainResult) -> None:
 
 
 def plot_history(history: list[dict], exact: float | None, path: Path) -> None:
-    """Energy vs step (with the exact ground energy) and, if known, the error on a log scale."""
+    """Energy vs step (with the exact ground energy), the error if known, and the gradient
+    norm, the last two on log scales."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -297,8 +312,8 @@ def plot_history(history: list[dict], exact: float | None, path: Path) -> None:
 
     steps = [r["step"] for r in history]
     energies = [r["energy"] for r in history]
-    panels = 2 if exact is not None else 1
-    fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4), squeeze=False)
+    panels = 3 if exact is not None else 2
+    fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4), squeeze=False)
     ax = axes[0, 0]
     ax.plot(steps, energies, label="VQE energy")
     if exact is not None:
@@ -308,6 +323,9 @@ def plot_history(history: list[dict], exact: float | None, path: Path) -> None:
         axes[0, 1].set(xlabel="step", ylabel="E - E_exact", title="error")
     ax.set(xlabel="step", ylabel="energy", title="training")
     ax.legend()
+    norms = np.maximum([r["grad_norm"] for r in history], 1e-300) if history else []
+    axes[0, -1].semilogy(steps, norms)
+    axes[0, -1].set(xlabel="step", ylabel="|∇E|", title="gradient norm")
     fig.tight_layout()
     atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=110), binary=True)
     plt.close(fig)
