@@ -46,11 +46,10 @@ def schedule(kind: str, lr: float, steps: int, warmup: int = 0) -> optax.Schedul
     return optax.join_schedules([ramp, main], [warmup])
 
 
-def _positive(value: object, what: str, allow_zero: bool = False) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise RevadError(f"{what} must be a finite number {bound}, got {value!r}")
+def _positive(value: object, what: str) -> None:
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not (real and math.isfinite(float(value)) and float(value) > 0):  # type: ignore[arg-type]
+        raise RevadError(f"{what} must be a finite number > 0, got {value!r}")
 
 
 def make_optimizer(
