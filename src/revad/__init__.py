@@ -3,10 +3,12 @@
 from .api import energy_fn, expectation, expval_fn, state_fn, statevector, value_and_grad
 from .diff.strategies import Adjoint, Tape
 from .errors import RevadError
+from .io.graph_file import read_graph
 from .io.hamiltonian_io import load_hamiltonian, molecule_info, save_hamiltonian
-from .ir.ansatz import hardware_efficient, variational_circuit
+from .ir.ansatz import hardware_efficient, hva, qaoa, uccsd, variational_circuit
 from .ir.circuit import Circuit, Op
 from .ir.gates import GATES
+from .ir.graphs import max_cut, maxcut, random_regular_graph
 from .ir.hamiltonian import Hamiltonian, heisenberg, tfim, xxz
 
 __all__ = [
@@ -22,12 +24,19 @@ __all__ = [
     "expval_fn",
     "hardware_efficient",
     "heisenberg",
+    "hva",
     "load_hamiltonian",
+    "max_cut",
+    "maxcut",
     "molecule_info",
+    "qaoa",
+    "random_regular_graph",
+    "read_graph",
     "save_hamiltonian",
     "state_fn",
     "statevector",
     "tfim",
+    "uccsd",
     "value_and_grad",
     "variational_circuit",
     "xxz",

@@ -116,3 +116,120 @@ def test_version_and_python_m():
         [sys.executable, "-m", "revad", "--version"], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0 and proc.stdout.strip() == f"revad {revad.__version__}"
+
+
+# --------------------------------------------------------------------- uccsd, hva, qaoa
+
+
+def _summary(out):
+    return json.loads((out / "summary.json").read_text())
+
+
+def test_cli_uccsd_on_h2_reaches_fci(tmp_path, capsys):
+    out = tmp_path / "run"
+    argv = ["train", "--hamiltonian", "h2", "--ansatz", "uccsd", "--steps", "60", "--quiet"]
+    assert main([*argv, "--out", str(out)]) == 0
+    s = _summary(out)
+    assert s["n_params"] == 3 and s["reference_state"] == "hf" and s["n_electrons"] == 2
+    assert s["layers"] is None and s["init_scale"] == 0.1
+    assert abs(s["error"]) < 1.6e-3  # chemical accuracy
+    assert "final energy" in capsys.readouterr().out
+
+
+def test_cli_uccsd_on_a_file_needs_electrons(tmp_path, capsys):
+    path = tmp_path / "h.txt"
+    path.write_text("n_qubits 4\n1.0 Z0 Z1\n0.5 X0 X1 Y2 Y3\n")
+    base = ["train", "--hamiltonian", str(path), "--ansatz", "uccsd", "--steps", "2", "--quiet"]
+    assert main([*base, "--out", str(tmp_path / "a")]) == 2
+    assert "needs the electron count" in capsys.readouterr().err
+    out = tmp_path / "b"
+    argv = [*base, "--electrons", "2", "--backend", "numpy", "--out", str(out)]
+    assert main(argv) == 0
+    assert _summary(out)["n_params"] == 3
+
+
+def test_cli_hva_on_tfim(tmp_path):
+    out = tmp_path / "run"
+    argv = ["train", "--hamiltonian", "tfim", "--qubits", "4", "--ansatz", "hva"]
+    argv += ["--layers", "2", "--steps", "3", "--backend", "numpy", "--quiet", "--out", str(out)]
+    assert main(argv) == 0
+    s = _summary(out)
+    assert (s["n_params"], s["layers"], s["steps"], s["reference_state"]) == (4, 2, 3, "hva")
+
+
+def test_cli_hva_default_steps(tmp_path, monkeypatch):
+    """hva's default is 500 steps (see --help); the others keep 200."""
+    from revad.app import cli
+
+    monkeypatch.setattr(cli, "STEPS", {"hva": 4})
+    monkeypatch.setattr(cli, "DEFAULT_STEPS", 2)
+    base = ["train", "--qubits", "4", "--layers", "1", "--backend", "numpy", "--quiet"]
+    assert main([*base, "--ansatz", "hva", "--out", str(tmp_path / "a")]) == 0
+    assert main([*base, "--out", str(tmp_path / "b")]) == 0
+    assert _summary(tmp_path / "a")["steps"] == 4 and _summary(tmp_path / "b")["steps"] == 2
+
+
+def test_cli_qaoa_on_a_graph_file(tmp_path, capsys):
+    graph = tmp_path / "g.txt"
+    graph.write_text("# a square with one diagonal\n0 1\n1 2\n2 3\n3 0\n0 2\n")
+    out = tmp_path / "run"
+    argv = ["train", "--ansatz", "qaoa", "--graph", str(graph), "--layers", "1"]
+    assert main([*argv, "--steps", "40", "--quiet", "--out", str(out)]) == 0
+    s = _summary(out)
+    assert (s["n_qubits"], s["n_params"], s["n_edges"], s["max_cut"]) == (4, 2, 5, 4)
+    assert s["exact_energy"] == -4.0 and s["hamiltonian"] == "maxcut"
+    assert s["cut_fraction"] == pytest.approx(s["expected_cut"] / 5)
+    assert s["expected_cut"] == pytest.approx(-s["final_energy"])
+    assert s["approximation_ratio"] == pytest.approx(s["expected_cut"] / 4)
+    assert 0.5 < s["cut_fraction"] <= 0.8 and 2 <= s["most_likely_cut"] <= 4
+    assert "cut: expected" in capsys.readouterr().out
+
+
+def test_cli_qaoa_on_a_random_regular_graph(tmp_path):
+    out = tmp_path / "run"
+    argv = ["train", "--ansatz", "qaoa", "--regular", "3", "--qubits", "6", "--graph-seed", "2"]
+    assert main([*argv, "--layers", "2", "--steps", "3", "--quiet", "--out", str(out)]) == 0
+    s = _summary(out)
+    assert s["n_edges"] == 9 and s["n_params"] == 4 and s["layers"] == 2
+    assert s["edges"] == [list(e) for e in revad.random_regular_graph(3, 6, 2)]
+    assert "3-regular" in s["graph"] and s["max_cut"] == revad.max_cut(s["edges"])[0]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--ansatz", "qaoa"], "needs a graph"),
+        (["--ansatz", "qaoa", "--regular", "3", "--hamiltonian", "tfim"], "does not apply"),
+        (["--ansatz", "qaoa", "--regular", "3", "--qubits", "5"], "n*d must be even"),
+        (["--ansatz", "qaoa", "--regular", "2", "--graph", "g.txt"], "exclude each other"),
+        (["--ansatz", "qaoa", "--graph", "no-such-graph.txt"], "no such file"),
+        (["--regular", "3"], "chooses the graph of --ansatz qaoa"),
+        (["--ansatz", "qaoa", "--regular", "3", "--reference", "hf"], "prepares its own"),
+        (["--ansatz", "uccsd"], "needs the electron count"),
+        (["--ansatz", "uccsd", "--hamiltonian", "h2", "--layers", "2"], "has no layers"),
+        (["--ansatz", "uccsd", "--hamiltonian", "h2", "--electrons", "3"], "has 2 (active)"),
+        (["--ansatz", "uccsd", "--hamiltonian", "h2", "--reference", "zero"], "prepares its own"),
+        (["--ansatz", "hva", "--hamiltonian", "h2"], "is not a bond or an X field"),
+        (["--ansatz", "hva", "--qubits", "5"], "even number of qubits"),
+        (["--electrons", "0"], "--electrons must be >= 1"),
+        (["--electrons", "2"], "add --reference hf"),
+        (["--ansatz", "hva", "--electrons", "2"], "does not apply to --ansatz hva"),
+    ],
+)
+def test_cli_new_ansatz_errors_are_one_line(tmp_path, capsys, argv, message):
+    out = tmp_path / "x"
+    assert main(["train", "--steps", "1", "--out", str(out), *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_cli_reference_hf_with_electrons_on_a_file(tmp_path):
+    path = tmp_path / "h.txt"
+    path.write_text("n_qubits 3\n1.0 Z0\n1.0 Z1\n1.0 Z2\n")
+    out = tmp_path / "run"
+    argv = ["train", "--hamiltonian", str(path), "--reference", "hf", "--electrons", "2"]
+    argv += ["--layers", "0", "--steps", "0", "--init-scale", "0", "--backend", "numpy"]
+    assert main([*argv, "--quiet", "--out", str(out)]) == 0
+    # θ = 0: Rx layer is the identity, so the state is |011⟩: Z0 + Z1 + Z2 = -1 - 1 + 1
+    assert _summary(out)["final_energy"] == pytest.approx(-1.0)

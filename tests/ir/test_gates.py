@@ -112,7 +112,7 @@ def test_peer_aliases_name_the_same_gate():
     for module, peer in [(qiskit, "qiskit"), (pennylane, "pennylane")]:
         registry = {getattr(g, peer): g.name for g in GATES.values() if getattr(g, peer)}
         assert module._DIRECT == {**registry, **module._ALIASES}
-    assert qiskit._ALIASES == {"u1": "phase"}
+    assert qiskit._ALIASES == {"u1": "phase", "cu1": "cphase"}
     assert pennylane._ALIASES == {"U1": "phase"}
 
 
