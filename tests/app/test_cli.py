@@ -90,7 +90,7 @@ def test_cli_reads_a_hamiltonian_file(tmp_path, capsys):
     "argv, message",
     [
         (["--steps", "-1"], "--steps must be >= 0"),
-        (["--lr", "nan"], "--lr must be a finite number"),
+        (["--lr", "nan"], "--lr \\(learning rate\\) must be a positive number"),
         (["--out", ""], "--out must name a folder"),
         (["--qubits", "40"], "--qubits must be between 1 and 30"),
         (["--layers", "100000000"], "revad's limit is"),
@@ -233,3 +233,42 @@ def test_cli_reference_hf_with_electrons_on_a_file(tmp_path):
     assert main([*argv, "--quiet", "--out", str(out)]) == 0
     # θ = 0: Rx layer is the identity, so the state is |011⟩: Z0 + Z1 + Z2 = -1 - 1 + 1
     assert _summary(out)["final_energy"] == pytest.approx(-1.0)
+
+
+def test_deep_layered_defaults_start_small_with_a_cosine_schedule(tmp_path):
+    out = tmp_path / "deep"
+    assert main(["train", "--qubits", "3", "--layers", "200", "--steps", "2", "--out", str(out),
+                 "--quiet", "--no-exact"]) == 0  # fmt: skip
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["init"] == "small" and summary["schedule"] == "cosine"
+    assert summary["lr"] == pytest.approx(10 / 200) and summary["init_scale"] == 0.1
+    shallow = tmp_path / "shallow"
+    assert main(["train", "--qubits", "3", "--steps", "2", "--out", str(shallow), "--quiet"]) == 0
+    summary = json.loads((shallow / "summary.json").read_text())
+    assert summary["init"] == "uniform" and summary["schedule"] == "constant"
+
+
+def test_grow_and_identity_blocks_from_the_cli(tmp_path):
+    out = tmp_path / "grow"
+    argv = ["train", "--hamiltonian", "tfim", "--qubits", "3", "--layers", "4", "--grow", "2",
+            "--steps", "6", "--out", str(out), "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    assert (out / "stage-1" / "summary.json").is_file() and (out / "stage-2").is_dir()
+    assert json.loads((out / "summary.json").read_text())["stages"] == 2
+    assert main([*argv, "--resume"]) == 0  # finished: resumes to the same result
+    blocks = tmp_path / "blocks"
+    argv = ["train", "--hamiltonian", "tfim", "--qubits", "3", "--layers", "4", "--init",
+            "identity-blocks", "--steps", "0", "--out", str(blocks), "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    summary = json.loads((blocks / "summary.json").read_text())
+    assert summary["final_energy"] == pytest.approx(3.0, abs=1e-12)  # |000⟩: E = Σ⟨ZZ⟩ = 3
+
+
+def test_plateau_command(tmp_path, capsys):
+    out = tmp_path / "p"
+    argv = ["plateau", "--qubits", "2,3", "--layers", "2", "--samples", "4", "--out", str(out)]
+    assert main(argv) == 0
+    data = json.loads((out / "plateau.json").read_text())
+    assert data["qubits"] == [2, 3] and len(data["variance"]) == 2
+    assert "log2 slope" in capsys.readouterr().out
+    assert main(["plateau", "--init", "random", "--out", str(out)]) == 2

@@ -1,4 +1,5 @@
-"""``revad`` command line: ``revad train …`` (VQE) and ``revad bench …`` (benchmarks)."""
+"""``revad`` command line: ``revad train …`` (VQE), ``revad plateau …`` (the barren-plateau
+diagnostic) and ``revad bench …`` (benchmarks)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import Path
 
 from ..errors import RevadError
 from ..limits import MAX_GATES, check_memory, check_qubit_count
+from .init import DEEP_LAYERS, INITS, default_scale
+from .init import resolve as resolve_init
+from .optimizers import SCHEDULES
 
 MODELS = ("heisenberg", "tfim", "xxz")
 ANSATZE = ("variational", "hardware-efficient", "uccsd", "hva", "qaoa")
@@ -25,6 +29,9 @@ STEPS = {"hva": 500}
 INIT_SCALE = {"uccsd": 0.1, "hva": 0.1, "qaoa": 0.1}
 HF_INIT_SCALE = 0.1  # the layered ansätze from the Hartree-Fock state
 RANDOM_INIT_SCALE = 6.283185307179586
+DEFAULT_LR = 0.05
+DEEP_LR_DEPTH = 10.0  # deep layered ansätze: lr = DEEP_LR_DEPTH / layers, cosine schedule
+LAYERED = ("variational", "hardware-efficient")
 EXACT_CUT_MAX_NODES = 20  # QAOA: the maximum cut by brute force up to here
 
 
@@ -114,7 +121,38 @@ def _train_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"total optimizer steps (default {DEFAULT_STEPS}; hva: {STEPS['hva']})",
     )
-    p.add_argument("--lr", type=float, default=0.05, help="learning rate")
+    p.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help=f"learning rate (default {DEFAULT_LR}; from {DEEP_LAYERS} layers of the layered "
+        f"ansätze: {DEEP_LR_DEPTH:g}/layers)",
+    )
+    p.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        default=None,
+        help="learning-rate schedule (default constant; cosine from "
+        f"{DEEP_LAYERS} layers of the layered ansätze)",
+    )
+    p.add_argument("--warmup", type=int, default=0, help="steps of linear learning-rate warm-up")
+    p.add_argument("--clip", type=float, default=None, help="clip gradients to this global norm")
+    p.add_argument(
+        "--init",
+        choices=INITS,
+        default="auto",
+        help="initial angles: uniform in [0, scale), small (near-identity layers), or "
+        "identity-blocks (variational ansatz built of blocks that start as the identity); "
+        f"auto: small from {DEEP_LAYERS} layers, else uniform",
+    )
+    p.add_argument(
+        "--grow",
+        type=int,
+        default=None,
+        metavar="K",
+        help="layerwise growth (variational ansatz, identity blocks): train K layers, add K "
+        "more at the identity, continue up to --layers; --steps split over the stages",
+    )
     p.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default="adam", help="optax optimizer")
     p.add_argument("--backend", choices=tuple(BACKENDS), default="jax", help="simulator")
     p.add_argument(
@@ -131,8 +169,8 @@ def _train_parser() -> argparse.ArgumentParser:
         "--init-scale",
         type=float,
         default=None,
-        help="initial angles uniform in [0, scale) (default 2π; molecules (hf), uccsd, "
-        "hva and qaoa: 0.1, near their reference state)",
+        help="scale of the initial angles (default 2π; molecules (hf), uccsd, "
+        "hva and qaoa: 0.1, near their reference state; --init small: 20/layers, at most 0.1)",
     )
     p.add_argument(
         "--reference",
@@ -151,7 +189,7 @@ def _train_parser() -> argparse.ArgumentParser:
 
 def check_args(args) -> None:
     """Refuse bad numbers before anything is built: one clear error per option."""
-    finite = {"--lr": args.lr, "--field": args.field, "--delta": args.delta}
+    finite = {"--field": args.field, "--delta": args.delta}
     if args.init_scale is not None:
         finite["--init-scale"] = args.init_scale
     for name, value in finite.items():
@@ -174,8 +212,15 @@ def check_args(args) -> None:
     for name, (value, low) in at_least.items():
         if value < low:
             raise RevadError(f"{name} must be >= {low}, got {value}")
-    if args.lr <= 0:
+    if args.lr is not None and (not math.isfinite(args.lr) or args.lr <= 0):
         raise RevadError(f"--lr (learning rate) must be a positive number, got {args.lr}")
+    if args.warmup < 0:
+        raise RevadError(f"--warmup must be >= 0, got {args.warmup}")
+    if args.clip is not None and (not math.isfinite(args.clip) or args.clip <= 0):
+        raise RevadError(f"--clip must be a positive number, got {args.clip}")
+    if (args.init == "identity-blocks" or args.grow is not None) and args.ansatz != "variational":
+        raise RevadError("--init identity-blocks and --grow build the variational ansatz; "
+                         f"got --ansatz {args.ansatz}")  # fmt: skip
     if args.out == "":
         raise RevadError("--out must name a folder, got ''")
     if args.resume and args.overwrite:
@@ -346,6 +391,7 @@ def build_problem(args) -> tuple:
         build = ansatz.ANSATZE[args.ansatz]
         circuit = build(n, layers, prepare=occupied)
         layers_meta = layers
+        prepare = occupied
     exact = None
     if not args.no_exact:
 
@@ -357,6 +403,8 @@ def build_problem(args) -> tuple:
 
     meta = {"hamiltonian": name, "ansatz": args.ansatz, "layers": layers_meta}
     meta["reference_state"] = reference
+    if args.ansatz in LAYERED:
+        meta["prepare"] = prepare
     if electrons is not None and reference == "hf":
         meta["n_electrons"] = electrons
     return circuit, h, exact, meta
@@ -450,6 +498,29 @@ def cut_report(circuit, summary: dict, params, backend: str) -> dict:
     return out
 
 
+def training_settings(args, meta: dict) -> dict:
+    """Learning rate, schedule and initialisation: the options given, else defaults that
+    train. Deep layered ansätze (``DEEP_LAYERS`` layers and more) start small, near the
+    identity (a uniform start sits on a barren plateau), with ``lr = DEEP_LR_DEPTH / layers``
+    and a cosine schedule; shallow ones keep a uniform start, lr 0.05, constant."""
+    layers: int | None = meta.get("layers") if args.ansatz in LAYERED else None
+    init = "identity-blocks" if args.grow is not None else resolve_init(args.init, layers)
+    deep = layers is not None and layers >= DEEP_LAYERS
+    scale = args.init_scale
+    if scale is None:
+        if init == "small":
+            scale = default_scale(init, layers)
+        elif args.ansatz in INIT_SCALE:
+            scale = INIT_SCALE[args.ansatz]
+        else:
+            scale = HF_INIT_SCALE if meta["reference_state"] == "hf" else RANDOM_INIT_SCALE
+    lr = args.lr
+    if lr is None:
+        lr = min(DEFAULT_LR, DEEP_LR_DEPTH / layers) if deep and layers else DEFAULT_LR
+    schedule = args.schedule or ("cosine" if deep else "constant")
+    return {"init": init, "init_scale": scale, "lr": lr, "schedule": schedule}
+
+
 def hf_qubits(info: dict) -> list[int]:
     """Occupied qubits of the Hartree-Fock state (``hf_bitstring[q]`` is qubit q)."""
     return [q for q, bit in enumerate(info["hf_bitstring"]) if bit == "1"]
@@ -462,15 +533,17 @@ def train_main(argv: list[str]) -> int:
 
     args = _train_parser().parse_args(argv)
     check_args(args)
-    if args.resume and not (Path(args.out) / CHECKPOINT).is_file():  # before any work
-        raise RevadError(f"--resume: no checkpoint at {Path(args.out) / CHECKPOINT}")
+    checkpoint = Path(args.out) / ("stage-1" if args.grow is not None else "") / CHECKPOINT
+    if args.resume and not checkpoint.is_file():  # before any work
+        raise RevadError(f"--resume: no checkpoint at {checkpoint}")
     circuit, h, exact, meta = build_problem(args)
     method = Adjoint(args.kernels) if args.method == "adjoint" else Tape()
-    scale = args.init_scale
-    if scale is None:
-        scale = INIT_SCALE.get(args.ansatz)
-    if scale is None:
-        scale = HF_INIT_SCALE if meta["reference_state"] == "hf" else RANDOM_INIT_SCALE
+    settings = training_settings(args, meta)
+    mirror = None
+    if settings["init"] == "identity-blocks":
+        from ..ir.blocks import identity_blocks
+
+        circuit, mirror = identity_blocks(circuit.n_qubits, meta["layers"], meta["prepare"])
     if not args.quiet:
         line = f"{circuit.n_qubits} qubits, {circuit.n_params} parameters, {len(circuit)} gates"
         print(f"revad train: {meta['hamiltonian']}, {args.ansatz} ansatz, {line}", flush=True)
@@ -478,16 +551,12 @@ def train_main(argv: list[str]) -> int:
         if in_use is not None:
             print(f"JAX kernels: {in_use}", flush=True)
     try:
-        result = train(
-            circuit,
-            h,
+        common = dict(
             steps=STEPS.get(args.ansatz, DEFAULT_STEPS) if args.steps is None else args.steps,
-            lr=args.lr,
             optimizer=args.optimizer,
             backend=args.backend,
             method=method,
             seed=args.seed,
-            init_scale=scale,
             out=args.out,
             checkpoint_every=args.checkpoint_every,
             resume=args.resume,
@@ -495,7 +564,21 @@ def train_main(argv: list[str]) -> int:
             exact=exact,
             progress=False if args.quiet else None,
             metadata=meta,
+            lr=settings["lr"],
+            schedule=settings["schedule"],
+            warmup=args.warmup,
+            clip=args.clip,
         )
+        if args.grow is not None:
+            from .grow import grow_train
+
+            exact_energy_value = exact() if callable(exact) else exact
+            common.update(exact=exact_energy_value, layers=meta.pop("layers"))
+            result = grow_train(circuit.n_qubits, h, grow=args.grow, init_scale=settings[
+                "init_scale"], prepare=tuple(meta["prepare"]), **common)  # fmt: skip
+        else:
+            result = train(circuit, h, init=settings["init"], init_scale=settings["init_scale"],
+                           mirror=mirror, **common)  # fmt: skip
     except KeyboardInterrupt:
         print(f"\ninterrupted; checkpoint in {args.out}, continue with --resume", file=sys.stderr)
         return 130
@@ -529,8 +612,8 @@ def _rewrite_summary(out: Path, summary: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     usage = (
-        "usage: revad {train,bench} [options] | revad --version"
-        "   (revad train --help, revad bench --help)"
+        "usage: revad {train,plateau,bench} [options] | revad --version"
+        "   (revad train --help, revad plateau --help, revad bench --help)"
     )
     if not argv or argv[0] in ("-h", "--help"):
         print(usage)
@@ -544,6 +627,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "train":
             return train_main(rest)
+        if command == "plateau":
+            from .plateau_cli import plateau_main
+
+            return plateau_main(rest)
         if command == "bench":
             from ..bench.cli import main as bench_main
 

@@ -157,6 +157,7 @@ def train(
     schedule: str = "constant",
     warmup: int = 0,
     clip: float | None = None,
+    mirror: np.ndarray | None = None,
     out: str | Path | None = None,
     checkpoint_every: int = 50,
     resume: bool = False,
@@ -170,7 +171,8 @@ def train(
     ``method`` is ``"adjoint"``, ``"tape"``, ``revad.Adjoint(kernels=...)`` or
     ``revad.Tape()``. ``init`` is an initialisation strategy of :mod:`revad.app.init`
     (``init_scale``: its scale, None for the strategy's default; ``metadata["layers"]``
-    sizes the ``small`` one); ``params`` overrides it. ``schedule``, ``warmup`` and
+    sizes the ``small`` one; ``mirror`` pairs the slots of identity blocks); ``params``
+    overrides it. ``schedule``, ``warmup`` and
     ``clip`` shape the optimizer (:mod:`revad.app.optimizers`). ``exact`` is the
     reference ground energy shown while training (None: not shown), or a function computing
     it, called only once the output folder and checkpoint have been checked.
@@ -191,7 +193,9 @@ def train(
         init_scale = default_scale(init, layers)
     if params is None:
         params_given = None
-        theta = initial_params(circuit, init, seed=seed, scale=init_scale, layers=layers)
+        theta = initial_params(
+            circuit, init, seed=seed, scale=init_scale, layers=layers, mirror=mirror
+        )
     else:
         params_given = theta = params
     theta = api.check_theta(circuit, theta)
