@@ -90,7 +90,7 @@ def test_cli_reads_a_hamiltonian_file(tmp_path, capsys):
     "argv, message",
     [
         (["--steps", "-1"], "--steps must be >= 0"),
-        (["--lr", "nan"], "--lr \\(learning rate\\) must be a positive number"),
+        (["--lr", "nan"], "--lr (learning rate) must be a positive number"),
         (["--out", ""], "--out must name a folder"),
         (["--qubits", "40"], "--qubits must be between 1 and 30"),
         (["--layers", "100000000"], "revad's limit is"),
