@@ -134,3 +134,28 @@ def test_angle_reduction_is_exact_mod_4pi():
     assert np.all(np.abs(r) <= 2 * np.pi)
     np.testing.assert_allclose(np.cos(r / 2), np.cos(theta / 2), atol=1e-15)
     np.testing.assert_allclose(np.sin(r / 2), np.sin(theta / 2), atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_runs_of_diagonal_gates_fuse_into_one_pass(monkeypatch, kernels, seed):
+    """With DIAG steps formed at any size: energy, gradient and drift against NumPy on
+    circuits rich in diagonal gates (cz, crz, rzz, cphase, Z-only Pauli rotations) between
+    others, shared and fixed parameters included; and the steps are really there."""
+    from revad.compile import fusion, program
+
+    monkeypatch.setattr(fusion, "DIAG_FROM", 0)
+    program._compile_fused.clear()
+    rng = np.random.default_rng(seed)
+    names = ["rzz", "cz", "crz", "cphase", "pauli_rot", "rz", "rx", "h", "cnot", "ryy"]
+    c = random_circuit(5, 70, rng, names=names)
+    c.multirz([0, 2, 4])
+    c.rzz(1, 3, param=0)
+    h = random_hamiltonian(5, 7, rng)
+    theta = rng.uniform(-np.pi, np.pi, c.n_params)
+    assert np.sum(program.compile_fused(c).step_type == fusion.DIAG) >= 3
+    e, g, drift = revad.value_and_grad(c, h, theta, return_drift=True)
+    e_ref, g_ref = revad.value_and_grad(c, h, theta, backend="numpy")
+    assert abs(e - e_ref) < 1e-12 and drift < 1e-12
+    np.testing.assert_allclose(g, g_ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(revad.statevector(c, theta), dense_state(c, theta), atol=1e-13)
+    program._compile_fused.clear()

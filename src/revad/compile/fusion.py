@@ -14,6 +14,12 @@ A circuit becomes a list of *steps*, each one pass over the state:
 - ``GATE``: any other gate (two-qubit rotations, CZ, Pauli rotations, excitations,
   multi-controlled X, ...), as one generic masked pass (``revad.compile.lowering``).
 - ``DENSE``: a fixed 1-3 qubit unitary, one pass applying its matrix.
+- ``DIAG``: a run of up to ``BLOCK_SIZE`` diagonal gates that act everywhere (``cz``,
+  ``crz``, ``rzz``, ``cphase``, Z-only Pauli rotations): one pass multiplying the state by
+  the product of their phases. They commute, so every gate's gradient
+  ``Im⟨λ|G_i|ψ⟩`` is read at the run's end, all in one pass backwards. Formed from
+  ``DIAG_FROM`` qubits, where the state outgrows the caches and passes cost memory
+  traffic (QAOA p=3 on 20 nodes: 1.5x faster); below, separate passes are as fast.
 - ``NOOP``: padding to a whole number of chunks (see :func:`pad_program`).
 
 Gates are reordered only where they commute (they act on different qubits), so the
@@ -32,15 +38,16 @@ from ..ir.circuit import Circuit, CircuitKey, Op
 from ..ir.gates import GATES, GateDef
 from .lowering import lower
 
-BLOCK, GATE, PERM, NOOP, DENSE = 0, 1, 2, 3, 4  # NOOP: padding, does nothing
+BLOCK, GATE, PERM, NOOP, DENSE, DIAG = 0, 1, 2, 3, 4, 5  # NOOP: padding, does nothing
 BLOCK_SIZE = 4
 DENSE_SIZE = 8  # dense matrices are stored 8x8 (a 3-qubit unitary), smaller ones top-left
 
 Entry = tuple[int, int, float | None]  # one gate of a step: (kind, slot, fixed angle)
 Masks = tuple[int, int, int, int, int]  # x, z, cm, cv, cv2 (revad.compile.lowering)
 NO_MASKS: Masks = (0, 0, 0, 0, 0)
-# (step type, a, b, gates, permutation or dense index, masks)
-Step = tuple[int, int, int, list[Entry], int, Masks]
+Local = tuple[int, int, int]  # a DIAG entry's a, b and sign mask z
+# (step type, a, b, gates, permutation or dense index, masks, DIAG entries' (a, b, z))
+Step = tuple[int, int, int, list[Entry], int, Masks, list[Local]]
 Network = tuple[tuple[str, tuple[int, ...]], ...]  # CNOT/SWAP gates: (name, qubits)
 
 
@@ -59,6 +66,7 @@ def _linear_map(gate: GateDef) -> tuple[int, int] | None:
 
 PERM_MAPS = {name: m for name, gate in GATES.items() if (m := _linear_map(gate)) is not None}
 """Gates fused into permutation steps (CNOT, SWAP), derived from the registry."""
+DIAG_FROM = 17  # qubits from which runs of diagonal gates become DIAG steps
 PERM_TABLE_BUDGET = 2**23  # int32 entries (32 MiB) for all permutation tables together
 
 
@@ -82,6 +90,9 @@ class Program:
     cv: np.ndarray  # (S,) GATE: the two values of j & cm where the gate acts
     cv2: np.ndarray
     dense: np.ndarray  # (D, 8, 8) DENSE matrices, ascending-qubit local order (D may be 0)
+    ea: np.ndarray  # (S, BLOCK_SIZE) DIAG entries' a, b and z; (S, 0) without DIAG steps
+    eb: np.ndarray
+    ez: np.ndarray
     perm_forward: np.ndarray  # (P, n) rows of M⁻¹: source bit i = parity(j & row_i)
     perm_backward: np.ndarray  # (P, n) rows of M
     table_forward: np.ndarray  # (P, 2^n) source indices of M⁻¹, or (P, 0) over budget
@@ -151,6 +162,8 @@ class _Builder:
         self.perm_index: dict[Network, int] = {}
         self.dense: list[np.ndarray] = []
         self.dense_index: dict[bytes, int] = {}
+        self.run: list[tuple[Entry, Local]] = []  # the open run of diagonal gates
+        self.run_qubits: set[int] = set()
 
     def gate(self, op: Op) -> None:
         slot = self.n_params if op.param is None else op.param
@@ -165,6 +178,7 @@ class _Builder:
                     self.after_net.add(q)
             self.blocks[q].append(entry)
         elif op.name in PERM_MAPS:
+            self._close_run()
             if any(q in self.after_net for q in op.qubits):
                 self._emit_net()
             for q in op.qubits:
@@ -172,14 +186,41 @@ class _Builder:
             self.net.append((op.name, op.qubits))
             self.net_qubits.update(op.qubits)
         else:
+            low = lower(op)
+            if self.n >= DIAG_FROM and low.step_type == GATE and low.x == 0 and low.cm == 0:
+                self._diagonal(op, (low.kind, slot, op.angle), (low.a, low.b, low.z))
+                return
+            self._close_run()
             self._emit_net()
             for q in op.qubits:
                 self._emit_block(q)
-            low = lower(op)
             index = 0 if low.dense is None else self._dense_index(low.dense)
             masks = (low.x, low.z, low.cm, low.cv, low.cv2)
             self.steps.append((low.step_type, low.a, low.b, [(low.kind, slot, op.angle)], index,
-                               masks))  # fmt: skip
+                               masks, []))  # fmt: skip
+
+    def _diagonal(self, op: Op, entry: Entry, local: Local) -> None:
+        """A diagonal gate joins the open run (closed when full); blocks on its qubits go
+        first, closing the run if it already touches them."""
+        if self.net:
+            self._close_run()
+            self._emit_net()
+        for q in op.qubits:
+            self._emit_block(q)
+        self.run.append((entry, local))
+        self.run_qubits.update(op.qubits)
+        if len(self.run) == BLOCK_SIZE:
+            self._close_run()
+
+    def _close_run(self) -> None:
+        """The open run as a step: DIAG, or the plain GATE step of a single gate."""
+        if len(self.run) == 1:
+            ((entry, (a, b, z)),) = self.run
+            self.steps.append((GATE, a, b, [entry], 0, (0, z, 0, 0, 0), []))
+        elif self.run:
+            entries = [entry for entry, _ in self.run]
+            self.steps.append((DIAG, 0, 0, entries, 0, NO_MASKS, [lo for _, lo in self.run]))
+        self.run, self.run_qubits = [], set()
 
     def _dense_index(self, u: np.ndarray) -> int:
         padded = np.zeros((DENSE_SIZE, DENSE_SIZE), dtype=complex)
@@ -191,6 +232,7 @@ class _Builder:
         return self.dense_index[key]
 
     def finish(self) -> None:
+        self._close_run()
         self._emit_net()
         for q in sorted(self.blocks):
             self._emit_block(q)
@@ -198,20 +240,23 @@ class _Builder:
     def _emit_block(self, q: int) -> None:
         gates = self.blocks.pop(q, None)
         if gates:
+            if q in self.run_qubits:  # the block's gates follow the run's on q
+                self._close_run()
             if q in self.after_net:
                 self._emit_net()
-            self.steps.append((BLOCK, q, q, gates, 0, NO_MASKS))
+            self.steps.append((BLOCK, q, q, gates, 0, NO_MASKS, []))
         self.after_net.discard(q)
 
     def _emit_net(self) -> None:
         if not self.net:
             return
+        self._close_run()
         key = tuple(self.net)  # repeated networks (an ansatz's CNOT ring) share one entry
         if key not in self.perm_index:
             rows = _gf2_matrix(self.net, self.n)
             self.perm_index[key] = len(self.perms)
             self.perms.append((_gf2_inverse(rows, self.n), rows))
-        self.steps.append((PERM, 0, 0, [], self.perm_index[key], NO_MASKS))
+        self.steps.append((PERM, 0, 0, [], self.perm_index[key], NO_MASKS, []))
         self.net, self.net_qubits = [], set()
         self.after_net.clear()
 
@@ -226,7 +271,11 @@ def compile_program(circuit: Circuit | CircuitKey, kind_of: dict[str, int]) -> P
     kind = np.full((s, BLOCK_SIZE), kind_of["identity"], dtype=np.int32)
     slot = np.full((s, BLOCK_SIZE), circuit.n_params, dtype=np.int32)
     angle = np.zeros((s, BLOCK_SIZE))
-    for i, (_, _, _, gates, _, _) in enumerate(builder.steps):
+    width = BLOCK_SIZE if any(st[0] == DIAG for st in builder.steps) else 0
+    local = np.zeros((s, 3, width), dtype=np.int32)
+    for i, (*_, gates, _, _, entries) in enumerate(builder.steps):
+        for k, lo in enumerate(entries):
+            local[i, :, k] = lo
         for k, (g_kind, g_slot, g_angle) in enumerate(gates):
             kind[i, k], slot[i, k], angle[i, k] = g_kind, g_slot, g_angle or 0.0
     n = circuit.n_qubits
@@ -249,6 +298,9 @@ def compile_program(circuit: Circuit | CircuitKey, kind_of: dict[str, int]) -> P
             for f, field in enumerate(("x", "z", "cm", "cv", "cv2"))
         },
         dense=np.array(builder.dense, dtype=complex).reshape(-1, DENSE_SIZE, DENSE_SIZE),
+        ea=local[:, 0],
+        eb=local[:, 1],
+        ez=local[:, 2],
         perm_forward=np.array([p[0] for p in perms], dtype=np.int32),
         perm_backward=np.array([p[1] for p in perms], dtype=np.int32),
         table_forward=table_f.reshape(len(perms), size),
@@ -258,7 +310,8 @@ def compile_program(circuit: Circuit | CircuitKey, kind_of: dict[str, int]) -> P
     )
 
 
-PER_STEP = ("step_type", "a", "b", "kind", "slot", "angle", "perm", "x", "z", "cm", "cv", "cv2")
+PER_STEP = ("step_type", "a", "b", "kind", "slot", "angle", "perm", "x", "z", "cm", "cv", "cv2",
+            "ea", "eb", "ez")  # fmt: skip
 
 
 def pad_program(program: Program, multiple: int, n_params: int) -> Program:
@@ -285,4 +338,7 @@ def pad_program(program: Program, multiple: int, n_params: int) -> Program:
         cm=padded(program.cm),
         cv=padded(program.cv),
         cv2=padded(program.cv2),
+        ea=padded(program.ea),
+        eb=padded(program.eb),
+        ez=padded(program.ez),
     )

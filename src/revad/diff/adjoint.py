@@ -31,7 +31,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ..compile.fusion import BLOCK, Program
+from ..compile.fusion import BLOCK, DIAG, Program
 from ..compile.program import Observables, PauliArrays
 from ..kernels.protocol import Kernels, States
 from ..kernels.steps import (
@@ -61,10 +61,13 @@ def forward(theta: jax.Array, program: Program, kernels: Kernels, psi0: State = 
 def _readout(
     arrays: StepArrays, q: jax.Array, r: jax.Array, g: jax.Array, rdtype: np.dtype
 ) -> jax.Array:
-    """Per-step, per-block-gate gradients (S, K): ``Im Tr(Q_i R)`` for blocks, g for gates."""
+    """Per-step, per-entry gradients (S, K): ``Im Tr(Q_i R)`` for blocks, ``Im r.flat[i]``
+    (= Im⟨λ|G_i|ψ⟩) for the entries of a diagonal run, g for gates."""
     block_grads = jnp.sum(q * jnp.swapaxes(r, -1, -2)[:, None], axis=(-2, -1)).imag.astype(rdtype)
     gate_grads = jnp.zeros_like(block_grads).at[:, 0].set(g.astype(rdtype))
-    return jnp.where((arrays.step_type == BLOCK)[:, None], block_grads, gate_grads)
+    diag_grads = r.reshape(r.shape[0], -1)[:, : block_grads.shape[1]].imag.astype(rdtype)
+    kind = arrays.step_type[:, None]
+    return jnp.where(kind == BLOCK, block_grads, jnp.where(kind == DIAG, diag_grads, gate_grads))
 
 
 def sweep(

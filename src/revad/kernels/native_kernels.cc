@@ -337,6 +337,52 @@ void dense(C<T>* psi, const C<T>* u, int64_t cm, int64_t size) {
   }
 }
 
+// A run of up to 4 diagonal entries (revad/compile/fusion.py, DIAG): entry e reads
+// local index k_e(j) from qubits (a_e, b_e) and sign s_e(j) = (-1)^popcount(j & z_e);
+// coef holds per entry A, B, GA, GB (4 values each). Forward: psi[j] *= prod_e (A_e[k] +
+// B_e[k] s_e). Backward (coef holds U^dagger's A, B): r[e] = <lam|G_e psi> for
+// G_e = GA_e[k] + GB_e[k] s_e, all at the run's end (the entries commute), then psi and
+// lam *= the U^dagger phases.
+constexpr int kDiagEntries = 4;
+
+template <typename T>
+inline C<T> diag_phase(int64_t j, const int32_t* local, const C<T>* coef, int which) {
+  C<T> f(1, 0);
+  for (int e = 0; e < kDiagEntries; ++e) {
+    const int k = local_index(j, local[3 * e], local[3 * e + 1]);
+    const T sign = T(parity_sign(j & local[3 * e + 2]));
+    const C<T>* c = coef + 16 * e + 4 * which;
+    f = mul(f, c[k] + c[4 + k] * sign);
+  }
+  return f;
+}
+
+template <typename T>
+void diag_steps(C<T>* psi, C<T>* lam, const int32_t* local, const C<T>* coef, int64_t size,
+                C<T>* r) {
+  double acc[2 * kDiagEntries] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (lam) {
+#pragma omp parallel for schedule(static) reduction(+ : acc[:8]) if (size >= kParallelFrom)
+    for (int64_t j = 0; j < size; ++j) {
+      const C<T> x = psi[j], l = std::conj(lam[j]);
+      for (int e = 0; e < kDiagEntries; ++e) {
+        const int k = local_index(j, local[3 * e], local[3 * e + 1]);
+        const T sign = T(parity_sign(j & local[3 * e + 2]));
+        const C<T>* c = coef + 16 * e;
+        const C<T> t = mul(l, mul(c[8 + k] + c[12 + k] * sign, x));
+        acc[2 * e] += t.real(), acc[2 * e + 1] += t.imag();
+      }
+      const C<T> f = diag_phase(j, local, coef, 0);
+      psi[j] = mul(f, x);
+      lam[j] = mul(f, lam[j]);
+    }
+    for (int e = 0; e < kDiagEntries; ++e) r[e] = C<T>(T(acc[2 * e]), T(acc[2 * e + 1]));
+    return;
+  }
+#pragma omp parallel for schedule(static) if (size >= kParallelFrom)
+  for (int64_t j = 0; j < size; ++j) psi[j] = mul(diag_phase(j, local, coef, 0), psi[j]);
+}
+
 template <typename T>
 void permute_in_place(C<T>* psi, C<T>* scratch, const int32_t* cols, int n, int64_t size) {
   permute(psi, scratch, cols, n, size);
@@ -347,8 +393,8 @@ void permute_in_place(C<T>* psi, C<T>* scratch, const int32_t* cols, int n, int6
 // Steps of a fused program (see revad/compile/fusion.py), one row each: ints = (type, a,
 // b, m, z, cm, cv, cv2), coef = 2x2 block matrix, A, B, GA, GB (4 entries each), cols =
 // permutation columns, dense = a DENSE step's 8x8 matrix (absent without DENSE steps).
-enum StepType { kBlock = 0, kGate = 1, kPerm = 2, kNoop = 3, kDense = 4 };
-constexpr int kCoefs = 20, kInts = 8, kDenseCoefs = 64;
+enum StepType { kBlock = 0, kGate = 1, kPerm = 2, kNoop = 3, kDense = 4, kDiag = 5 };
+constexpr int kCoefs = 20, kInts = 20, kDenseCoefs = 64;  // ints: 8, then DIAG's (a, b, z) x 4
 
 // A generic gate: the plain kernel without masks, the masked one otherwise.
 template <typename T>
@@ -381,6 +427,10 @@ void forward_steps(C<T>* psi, C<T>* scratch, const int32_t* ints, const C<T>* co
       case kDense:
         dense(psi, dense_coef + kDenseCoefs * s, i[5], size);
         break;
+      case kDiag:
+        diag_steps(psi, static_cast<C<T>*>(nullptr), i + 8, dense_coef + kDenseCoefs * s, size,
+                   static_cast<C<T>*>(nullptr));
+        break;
     }
   }
 }
@@ -411,6 +461,9 @@ void backward_steps(C<T>* psi, C<T>* lam, C<T>* scratch, const int32_t* ints, co
       case kDense:
         dense(psi, dense_coef + kDenseCoefs * s, i[5], size);
         dense(lam, dense_coef + kDenseCoefs * s, i[5], size);
+        break;
+      case kDiag:
+        diag_steps(psi, lam, i + 8, dense_coef + kDenseCoefs * s, size, rs);
         break;
     }
   }
@@ -454,8 +507,10 @@ ffi::Error check_steps(const ffi::AnyBuffer& psi, const ffi::Buffer<ffi::S32>& i
     const int32_t* i = ints.typed_data() + kInts * s;
     bool masks_ok = true;
     for (int k = 3; k < kInts; ++k) masks_ok = masks_ok && i[k] >= 0 && (int64_t{i[k]} >> n) == 0;
-    if (i[0] < kBlock || i[0] > kDense || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n ||
-        !masks_ok || (i[0] == kDense && (dense_count == 0 || __builtin_popcount(i[5]) > 3)))
+    for (int e = 0; e < 4; ++e) masks_ok = masks_ok && i[8 + 3 * e] < n && i[9 + 3 * e] < n;
+    if (i[0] < kBlock || i[0] > kDiag || i[1] < 0 || i[1] >= n || i[2] < 0 || i[2] >= n ||
+        !masks_ok || (i[0] == kDense && (dense_count == 0 || __builtin_popcount(i[5]) > 3)) ||
+        (i[0] == kDiag && dense_count == 0))
       return ffi::Error::InvalidArgument("revad steps: bad step type, qubit or mask");
   }
   return ffi::Error::Success();

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from ..compile.fusion import Program
+from ..compile.fusion import DIAG, Program
 from ..compile.program import PauliArrays
 from .protocol import States
 from .steps import Steps, generators
@@ -90,16 +90,23 @@ def ffi_pauli_sum(
 def _operands(
     steps: Steps, cols: ArrayLike, cdtype: np.dtype
 ) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
-    """Per-step operands of the native step kernels: ints (type, a, b, m, z, cm, cv, cv2),
-    the 20 coefficients (2x2 block matrix, A, B, GA, GB), the permutation's columns and
-    the DENSE matrices (64 each, or none)."""
+    """Per-step operands of the native step kernels: ints (type, a, b, m, z, cm, cv, cv2,
+    then a DIAG step's entries' a, b, z), the 20 coefficients (2x2 block matrix, A, B, GA,
+    GB), the permutation's columns and 64 more (a DENSE matrix or a DIAG step's entries'
+    A, B, GA, GB; none in a program without either)."""
     fields = (steps.step_type, steps.a, steps.b, steps.m, steps.z, steps.cm, steps.cv, steps.cv2)
-    ints = jnp.stack(fields, axis=1)
+    local = jnp.zeros((steps.a.shape[0], 12), jnp.int32)
+    if steps.diag is not None:  # DIAG entries' (a, b, z), entry after entry
+        local = jnp.stack([steps.ea, steps.eb, steps.ez], axis=2).reshape(-1, 12)
+    ints = jnp.concatenate([jnp.stack(fields, axis=1), local], axis=1)
     coef = jnp.concatenate(
         [steps.u.reshape(-1, 4), steps.coef_a, steps.coef_b, *generators(steps.kind, cdtype)],
         axis=1,
     )
-    dense = jnp.zeros((0,), cdtype) if steps.dense is None else steps.dense.reshape(-1, 64)
+    extra = [x.reshape(-1, 64) for x in (steps.dense, steps.diag) if x is not None]
+    if len(extra) == 2:  # DENSE matrices and DIAG coefficients share the operand
+        extra = [jnp.where((steps.step_type == DIAG)[:, None], extra[1], extra[0])]
+    dense = extra[0] if extra else jnp.zeros((0,), cdtype)
     return ints, coef, jnp.asarray(cols)[steps.perm], dense
 
 

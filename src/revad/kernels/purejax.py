@@ -3,7 +3,7 @@
 A scan over a chunk's steps dispatches with ``lax.switch`` on the step's kind: a fused
 one-qubit block (one branch per qubit, as its reshape needs a static qubit), a generic
 masked gate ``(Uψ)[j] = A[k]ψ[j] + B[k]σ(j)ψ[j^m]`` (``revad.compile.lowering``), a
-CNOT/SWAP permutation, padding, or a dense 1-3 qubit unitary. The
+CNOT/SWAP permutation, padding, a dense 1-3 qubit unitary, or a run of diagonal gates. The
 trade-off: portable and fused by XLA, but on CPU each switch copies the state and a
 partner read costs a gather, which is why the native kernels exist.
 """
@@ -114,6 +114,28 @@ def _permuter(
     return permute
 
 
+def diagonal(psi: jax.Array, s: Steps, which: int) -> jax.Array:
+    """The phase of a DIAG step's entries at every j: Π_e (C_e[k_e] + D_e[k_e]·σ_e(j)),
+    (C, D) = (A, B) for ``which`` 0; the entries' generators (GA, GB) for 2."""
+    j = lax.iota(jnp.int32, psi.shape[0])
+    factor = jnp.ones_like(psi)
+    for e in range(s.ea.shape[0]):
+        k = 2 * ((j >> s.ea[e]) & 1) + ((j >> s.eb[e]) & 1)
+        sign = 1 - 2 * (lax.population_count(j & s.ez[e]) & 1)
+        assert s.diag is not None
+        c, d = s.diag[e, which], s.diag[e, which + 1]
+        factor = factor * (_pick(c, k) + _pick(d, k) * sign)
+    return factor
+
+
+def _entry_generator(psi: jax.Array, s: Steps, e: int) -> jax.Array:
+    j = lax.iota(jnp.int32, psi.shape[0])
+    k = 2 * ((j >> s.ea[e]) & 1) + ((j >> s.eb[e]) & 1)
+    sign = 1 - 2 * (lax.population_count(j & s.ez[e]) & 1)
+    assert s.diag is not None
+    return (_pick(s.diag[e, 2], k) + _pick(s.diag[e, 3], k) * sign) * psi
+
+
 def _branch(steps: Steps, n: int) -> jax.Array:
     """The ``lax.switch`` branch of each step: blocks by qubit, then generic, permutation,
     noop, dense."""
@@ -148,7 +170,10 @@ class PureJax:
         def dense(psi: jax.Array, s: Steps) -> jax.Array:
             return psi if s.dense is None else apply_dense(psi, s.cm, s.dense)
 
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense]
+        def diag(psi: jax.Array, s: Steps) -> jax.Array:
+            return psi if s.diag is None else diagonal(psi, s, 0) * psi
+
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense, diag]
 
         def step(psi: jax.Array, xs: tuple[jax.Array, Steps]) -> tuple[jax.Array, None]:
             branch, s = xs
@@ -191,7 +216,15 @@ class PureJax:
                 return psi, lam, no_r, no_g
             return apply_dense(psi, s.cm, s.dense), apply_dense(lam, s.cm, s.dense), no_r, no_g
 
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense]
+        def diag(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
+            if s.diag is None:
+                return psi, lam, no_r, no_g
+            inner = [jnp.vdot(lam, _entry_generator(psi, s, e)) for e in range(s.ea.shape[0])]
+            r = jnp.stack(inner).reshape(2, 2)  # ⟨λ|G_e|ψ⟩ of entry e at r.flat[e]
+            factor = diagonal(psi, s, 0)  # U†'s phases
+            return factor * psi, factor * lam, r, no_g
+
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense, diag]
 
         def step(
             carry: States, xs: tuple[jax.Array, Steps]

@@ -93,6 +93,9 @@ class StepArrays(NamedTuple):
     cm: jax.Array
     cv: jax.Array
     cv2: jax.Array
+    ea: jax.Array
+    eb: jax.Array
+    ez: jax.Array
 
 
 def chunks(program: Program) -> StepArrays:
@@ -125,6 +128,10 @@ class Steps(NamedTuple):
     cv: jax.Array
     cv2: jax.Array
     dense: jax.Array | None  # (S, 8, 8) DENSE matrices (U† backward); None without any
+    ea: jax.Array  # DIAG entries' qubits and sign masks, (S, K)
+    eb: jax.Array
+    ez: jax.Array
+    diag: jax.Array | None  # (S, K, 4, 4): each entry's A, B (U; U† backward), GA, GB
 
 
 def _mat2(coef_a: jax.Array, coef_b: jax.Array) -> jax.Array:
@@ -160,6 +167,11 @@ def _steps(
     m = arrays.x
     if inverse:
         gate_a, gate_b = dagger_coefficients(gate_a, gate_b, arrays.a, arrays.b, m, arrays.z)
+    diag = None
+    if arrays.ea.shape[1]:  # static: only programs with DIAG steps carry their entries
+        gens = generators(arrays.kind, cdtype)
+        entry_a, entry_b = (jnp.conj(coef_a), jnp.conj(coef_b)) if inverse else (coef_a, coef_b)
+        diag = jnp.stack([entry_a, entry_b, *gens], axis=2)  # diagonal: U† = conj(U)
     matrices = None
     if dense.shape[0]:  # static: only programs with DENSE steps carry their matrices
         matrices = jnp.asarray(dense, cdtype)[arrays.perm]
@@ -180,6 +192,10 @@ def _steps(
         cv=arrays.cv,
         cv2=arrays.cv2,
         dense=matrices,
+        ea=arrays.ea,
+        eb=arrays.eb,
+        ez=arrays.ez,
+        diag=diag,
     )
     return steps, mats
 
