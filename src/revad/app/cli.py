@@ -550,6 +550,8 @@ def train_main(argv: list[str]) -> int:
         in_use = kernels_in_use(method, args.backend)  # builds the native kernels once
         if in_use is not None:
             print(f"JAX kernels: {in_use}", flush=True)
+        print(f"init {settings['init']} (scale {settings['init_scale']:.3g}), lr "
+              f"{settings['lr']:.3g}, {settings['schedule']} schedule", flush=True)  # fmt: skip
     try:
         common = dict(
             steps=STEPS.get(args.ansatz, DEFAULT_STEPS) if args.steps is None else args.steps,
