@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..errors import RevadError
 from ..limits import check_qubit_count
-from .cli import _Formatter
 from .plateau import plateau, write_plateau
+from .train_options import HelpFormatter
 
 
 def _int_list(text: str) -> list[int]:
@@ -25,7 +25,7 @@ def plateau_main(argv: list[str]) -> int:
         description="Barren-plateau diagnostic: Var(∂E/∂θ) over random initialisations of "
         "variational_circuit(n, layers) with cost <Z_0 Z_1>, per qubit count (McClean et al. "
         "2018); writes OUT/plateau.json and OUT/plateau.png.",
-        formatter_class=_Formatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument("--qubits", type=_int_list, default=[2, 4, 6, 8, 10], help="qubit counts")
     p.add_argument("--layers", type=int, default=60, help="ansatz layers")
