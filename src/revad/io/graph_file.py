@@ -15,14 +15,13 @@ non-negative integers. Limits: at most ``MAX_GRAPH_BYTES`` (1 MiB), nodes
 
 from __future__ import annotations
 
-import math
 import os
-import stat
 from pathlib import Path
 
 from ..errors import RevadError
 from ..ir.graphs import Edge
 from ..limits import MAX_QUBITS
+from .bounded import read_text
 
 MAX_GRAPH_BYTES = 2**20  # 1 MiB of "i j" lines: far more than MAX_QUBITS nodes can use
 
@@ -35,7 +34,7 @@ def read_graph(path: str | os.PathLike[str]) -> tuple[list[Edge], int]:
     errors name the file and line. Nothing in it is evaluated: each line is split and
     parsed as two decimal integers."""
     where = os.fspath(path)
-    text = _read_text(Path(where), where)
+    text = read_text(Path(where), MAX_GRAPH_BYTES, "graph file")
     edges: list[Edge] = []
     lines: dict[Edge, int] = {}
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -77,39 +76,3 @@ def read_graph(path: str | os.PathLike[str]) -> tuple[list[Edge], int]:
 
 def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
-
-
-def _read_text(path: Path, where: str) -> str:
-    try:
-        st = os.stat(path)
-        _check_regular(st, where)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as f:
-            _check_regular(os.fstat(f.fileno()), where)
-            raw = f.read(MAX_GRAPH_BYTES + 1)
-    except FileNotFoundError:
-        raise RevadError(f"{where}: no such file") from None
-    except OSError as err:
-        raise RevadError(f"{where}: cannot read ({err.strerror or err})") from None
-    if len(raw) > MAX_GRAPH_BYTES:
-        raise RevadError(_too_big(where, len(raw)))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise RevadError(f"{where}: not UTF-8 text (bad byte at offset {err.start})") from None
-
-
-def _check_regular(st: os.stat_result, where: str) -> None:
-    if stat.S_ISDIR(st.st_mode):
-        raise RevadError(f"{where}: is a directory, not a graph file")
-    if not stat.S_ISREG(st.st_mode):
-        raise RevadError(f"{where}: not a regular file; graph files must be regular files")
-    if st.st_size > MAX_GRAPH_BYTES:
-        raise RevadError(_too_big(where, st.st_size))
-
-
-def _too_big(where: str, size: int) -> str:
-    return (
-        f"{where}: file is larger than revad's limit of {MAX_GRAPH_BYTES // 2**20} MiB for a "
-        f"graph file ({math.ceil(size / 2**10)} KiB or more)"
-    )

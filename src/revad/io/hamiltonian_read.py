@@ -34,12 +34,12 @@ import numbers
 import os
 import re
 import reprlib
-import stat
 from pathlib import Path
 
 from ..errors import RevadError
 from ..ir.hamiltonian import Hamiltonian
 from ..limits import MAX_QUBITS
+from . import bounded
 
 RESERVED = ("n_qubits", "terms")
 """The JSON keys that hold the Hamiltonian itself; any other key is metadata."""
@@ -68,51 +68,10 @@ def as_path(source) -> Path:
 
 # --------------------------------------------------------------------------- bounded reads
 
-_KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
-
-
-def _check_regular(path: Path, st: os.stat_result) -> None:
-    if stat.S_ISDIR(st.st_mode):
-        raise RevadError(f"{path}: is a directory, not a Hamiltonian file")
-    if not stat.S_ISREG(st.st_mode):
-        kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
-        raise RevadError(f"{path}: is {kind}; Hamiltonian files must be regular files")
-    if st.st_size > MAX_FILE_BYTES:
-        raise RevadError(_too_big(path, st.st_size))
-
-
-def _too_big(path: Path, size: int) -> str:
-    return (
-        f"{path}: file is larger than revad's limit of {MAX_FILE_BYTES // 2**20} MiB for a "
-        f"Hamiltonian file ({size / 2**20:.1f} MiB or more)"
-    )
-
 
 def read_text(path: Path) -> str:
-    """The file's text: a regular file (``stat`` before opening, so a device or a FIFO is
-    never read; opened non-blocking in case it was swapped since) of at most
-    ``MAX_FILE_BYTES`` (at most that plus one byte is read, whatever ``st_size`` says)."""
-    try:
-        _check_regular(path, os.stat(path))
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as f:
-            _check_regular(path, os.fstat(f.fileno()))
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise RevadError(f"{path}: no such file") from None
-    except OSError as err:
-        raise RevadError(f"{path}: cannot read ({err.strerror or err})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RevadError(_too_big(path, len(raw)))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise RevadError(f"{path}: not UTF-8 text (bad byte at offset {err.start})") from None
+    """The file's text (:func:`revad.io.bounded.read_text`, at most ``MAX_FILE_BYTES``)."""
+    return bounded.read_text(path, MAX_FILE_BYTES, "Hamiltonian file")
 
 
 # --------------------------------------------------------------------------- JSON
