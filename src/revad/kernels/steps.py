@@ -2,14 +2,15 @@
 
 A fused program (``revad.compile.fusion.Program``) runs one chunk of steps at a time.
 For each chunk the gate tables (``revad.compile.tables``) are evaluated at θ, vectorized
-over the steps: a block's fused 2x2 matrix, a generic gate's coefficients ``A, B`` and
-flip mask ``m`` in the form
+over the steps: a block's fused 2x2 matrix, a generic gate's coefficients ``A, B`` with
+its flip, sign and activity masks (``revad.compile.lowering``) in the form
 
-    (Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·ψ[j ^ m],   k(j) = 2·bit_a(j) + bit_b(j),
+    (Uψ)[j] = A[k(j)]·ψ[j] + B[k(j)]·σ(j)·ψ[j ^ m],   k(j) = 2·bit_a(j) + bit_b(j),
 
-of ``U`` forward, of ``U†`` backward (``A† = conj(A)``, ``B†[k] = conj(B[k ^ kf])``, with
-``kf`` saying which of ``a, b`` flip). Building this per chunk keeps memory O(chunk)
-scalars, not O(depth), and keeps per-gate scalar work out of the kernels' loops.
+of ``U`` forward, of ``U†`` backward (``A† = conj(A)``, ``B†[k] = conj(B[k ^ kf])·σ(m)``,
+with ``kf`` saying which of ``a, b`` flip), a dense step's matrix, a diagonal run's
+entries. Building this per chunk keeps memory O(chunk) scalars, not O(depth), and keeps
+per-gate scalar work out of the kernels' loops.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from jax import lax
 
 from ..compile.fusion import BLOCK_SIZE, PER_STEP, Program
 from ..compile.program import chunk_size
-from ..compile.tables import GA, GB, KF, TA, TB, angle_basis
+from ..compile.tables import GA, GB, TA, TB, angle_basis
 
 GateArray = jax.Array | np.ndarray
 """Per-gate arrays: NumPy as compiled (``revad.compile.program.Ops``), JAX inside a trace."""
@@ -53,12 +54,6 @@ def coefficients(
     coef_a = jnp.sum(basis * jnp.asarray(TA, cdtype)[kind], axis=-2)
     coef_b = jnp.sum(basis * jnp.asarray(TB, cdtype)[kind], axis=-2)
     return coef_a, coef_b
-
-
-def flip(kind: GateArray, a: GateArray, b: GateArray) -> tuple[jax.Array, jax.Array]:
-    """(kf, m): which of a, b a gate's partner index flips, and the flip mask."""
-    kf = jnp.asarray(KF, jnp.int32)[kind]
-    return kf, (((kf >> 1) & 1) << a) | ((kf & 1) << b)
 
 
 def generators(kind: jax.Array, cdtype: np.dtype) -> tuple[jax.Array, jax.Array]:
