@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -136,6 +137,13 @@ def _entry_generator(psi: jax.Array, s: Steps, e: int) -> jax.Array:
     return (_pick(s.diag[e, 2], k) + _pick(s.diag[e, 3], k) * sign) * psi
 
 
+def _optional(branches: list[Callable[..., Any]], steps: Steps) -> list[Callable[..., Any]]:
+    """The DENSE and DIAG branches up to the last one this program has (known when
+    tracing): a ``lax.switch`` pays for every branch it carries."""
+    needed = 2 if steps.diag is not None else 1 if steps.dense is not None else 0
+    return branches[:needed]
+
+
 def _branch(steps: Steps, n: int) -> jax.Array:
     """The ``lax.switch`` branch of each step: blocks by qubit, then generic, permutation,
     noop, dense."""
@@ -173,7 +181,8 @@ class PureJax:
         def diag(psi: jax.Array, s: Steps) -> jax.Array:
             return psi if s.diag is None else diagonal(psi, s, 0) * psi
 
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense, diag]
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
+        branches += _optional([dense, diag], steps)
 
         def step(psi: jax.Array, xs: tuple[jax.Array, Steps]) -> tuple[jax.Array, None]:
             branch, s = xs
@@ -224,7 +233,8 @@ class PureJax:
             factor = diagonal(psi, s, 0)  # U†'s phases
             return factor * psi, factor * lam, r, no_g
 
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop, dense, diag]
+        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
+        branches += _optional([dense, diag], steps)
 
         def step(
             carry: States, xs: tuple[jax.Array, Steps]
