@@ -122,7 +122,7 @@ def train_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         help=f"learning rate (default {DEFAULT_LR}; from {DEEP_LAYERS} layers of the layered "
-        f"ansätze: {DEEP_LR_DEPTH:g}/layers)",
+        f"ansätze: the smaller of that and {DEEP_LR_DEPTH:g}/layers)",
     )
     p.add_argument(
         "--schedule",
