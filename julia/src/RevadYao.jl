@@ -502,6 +502,19 @@ A complex vector (CPU or GPU) as `[re₁, im₁, re₂, im₂, …]` in `Float64
 interleaved(v::AbstractVector) = collect(reinterpret(Float64, Vector{ComplexF64}(Array(v))))
 
 """
+    register_and_circuit(n, circuit_args, dtype, device, psi0) -> (register, circuit)
+
+The input register ([`initial_state`]) and the circuit ([`circuit_block`], built from
+`circuit_args` = `(codes, arity, locs, letters, slots, angles, matrices, theta)`) with
+the element type of `dtype`: what every entry point below starts from.
+"""
+function register_and_circuit(n::Integer, circuit_args, dtype, device, psi0)
+    CT = complex_type(dtype)
+    circuit = circuit_block(n, circuit_args...; T = CT)
+    return initial_state(CT, Int(n), device, psi0), circuit
+end
+
+"""
     statevector(n, codes, arity, locs, letters, slots, angles, matrices, theta;
                 dtype, device, psi0) -> Vector{Float64}
 
@@ -522,21 +535,14 @@ function statevector(
     device::AbstractString = "cpu",
     psi0 = nothing,
 )
-    CT = complex_type(dtype)
-    circuit = circuit_block(
+    reg, circuit = register_and_circuit(
         n,
-        codes,
-        arity,
-        locs,
-        letters,
-        slots,
-        angles,
-        matrices,
-        theta;
-        T = CT,
+        (codes, arity, locs, letters, slots, angles, matrices, theta),
+        dtype,
+        device,
+        psi0,
     )
-    reg = apply!(initial_state(CT, Int(n), device, psi0), circuit)
-    return interleaved(vec(state(reg)))
+    return interleaved(vec(state(apply!(reg, circuit))))
 end
 
 """
@@ -563,21 +569,14 @@ function expectation(
     device::AbstractString = "cpu",
     psi0 = nothing,
 )
-    CT = complex_type(dtype)
-    circuit = circuit_block(
+    reg, circuit = register_and_circuit(
         n,
-        codes,
-        arity,
-        locs,
-        letters,
-        slots,
-        angles,
-        matrices,
-        theta;
-        T = CT,
+        (codes, arity, locs, letters, slots, angles, matrices, theta),
+        dtype,
+        device,
+        psi0,
     )
     h = hamiltonian_block(n, coeffs, term, pauli, qubit)
-    reg = initial_state(CT, Int(n), device, psi0)
     return Float64(real(expect(h, reg => circuit)))
 end
 
@@ -636,21 +635,14 @@ function energy_and_gradient(
     device::AbstractString = "cpu",
     psi0 = nothing,
 )
-    CT = complex_type(dtype)
-    circuit = circuit_block(
+    reg, circuit = register_and_circuit(
         n,
-        codes,
-        arity,
-        locs,
-        letters,
-        slots,
-        angles,
-        matrices,
-        theta;
-        T = CT,
+        (codes, arity, locs, letters, slots, angles, matrices, theta),
+        dtype,
+        device,
+        psi0,
     )
     h = hamiltonian_block(n, coeffs, term, pauli, qubit)
-    reg = initial_state(CT, Int(n), device, psi0)
     reg_grad, yao_grad = expect'(h, reg => circuit)
     # `[1:1]` rather than `[1]`: a range slice also works on a GPU array (no scalar indexing).
     overlap = psi0 === nothing ?
