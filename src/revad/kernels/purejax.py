@@ -3,9 +3,14 @@
 A scan over a chunk's steps dispatches with ``lax.switch`` on the step's kind: a fused
 one-qubit block (one branch per qubit, as its reshape needs a static qubit), a generic
 masked gate ``(Uψ)[j] = A[k]ψ[j] + B[k]σ(j)ψ[j^m]`` (``revad.compile.lowering``), a
-CNOT/SWAP permutation, padding, a dense 1-3 qubit unitary, or a run of diagonal gates. The
-trade-off: portable and fused by XLA, but on CPU each switch copies the state and a
-partner read costs a gather, which is why the native kernels exist.
+CNOT/SWAP permutation, padding, a dense 1-3 qubit unitary, or a run of diagonal gates.
+
+No copies: every branch computes a new state (none returns its operand, which XLA would
+copy into the branch's result) and the scans run two steps per iteration, so the second
+step writes into the buffer the loop carries; XLA copies nothing inside the loops
+(tests/kernels/test_purejax.py reads the optimised HLO). The trade-off: portable and
+fused by XLA, but out of place (a working set of ~6 statevectors for the gradient, where
+the native kernels update in place in 3) and a partner read costs a gather on CPU.
 """
 
 from __future__ import annotations
@@ -17,15 +22,18 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 from jax.typing import ArrayLike
 
-from ..compile.fusion import BLOCK, GATE, Program
+from ..compile.fusion import BLOCK, GATE, NOOP, Program
 from ..compile.program import PauliArrays
 from .protocol import States
 from .steps import Steps, generators
 
 Backward = tuple[jax.Array, jax.Array, jax.Array, jax.Array]  # one step back: ψ, λ, r, g
+UNROLL = 2  # steps per loop iteration (see the module docstring)
+Permuter = Callable[[jax.Array, jax.Array], jax.Array]  # f(ψ, p): permutation p applied
 
 
 def _pick(v: jax.Array, k: jax.Array) -> jax.Array:
@@ -92,9 +100,7 @@ def _cross_density(psi: jax.Array, lam: jax.Array, q: int, n: int) -> jax.Array:
     return jnp.sum(v * w, axis=(0, 3))
 
 
-def _permuter(
-    rows: ArrayLike, tables: ArrayLike, n: int
-) -> Callable[[jax.Array, jax.Array], jax.Array]:
+def _permuter(rows: ArrayLike, tables: ArrayLike, n: int) -> Permuter:
     """``f(ψ, p)`` applying permutation p: (Pψ)[j] = ψ[src(j)], from the precomputed
     source tables when the program has them, else from parities of ``j & rows[p][i]``."""
     rows, tables = jnp.asarray(rows), jnp.asarray(tables)
@@ -146,8 +152,70 @@ def _optional(branches: list[Callable[..., Any]], steps: Steps) -> list[Callable
 
 def _branch(steps: Steps, n: int) -> jax.Array:
     """The ``lax.switch`` branch of each step: blocks by qubit, then generic, permutation,
-    noop, dense."""
+    noop, dense, diagonal."""
     return jnp.where(steps.step_type == BLOCK, steps.a, n + steps.step_type - GATE)
+
+
+Pass = Callable[[jax.Array, Steps], jax.Array]
+
+
+def _passes(n: int, permuter: Permuter, steps: Steps) -> list[Pass]:
+    """The branches applying one step to a state (U forward, U† in backward steps); each
+    computes a new state, padding included (see the module docstring)."""
+
+    def block(q: int, psi: jax.Array, s: Steps) -> jax.Array:
+        return _apply_block(psi, q, n, s.u)
+
+    def generic(psi: jax.Array, s: Steps) -> jax.Array:
+        return apply(psi, s.a, s.b, s.m, s.coef_a, s.coef_b, (s.z, s.cm, s.cv, s.cv2))
+
+    def permute(psi: jax.Array, s: Steps) -> jax.Array:
+        return permuter(psi, s.perm)
+
+    def noop(psi: jax.Array, s: Steps) -> jax.Array:  # a pass all the same
+        return jnp.where(s.step_type == NOOP, psi, jnp.zeros_like(psi))
+
+    def dense(psi: jax.Array, s: Steps) -> jax.Array:
+        return noop(psi, s) if s.dense is None else apply_dense(psi, s.cm, s.dense)
+
+    def diag(psi: jax.Array, s: Steps) -> jax.Array:
+        return noop(psi, s) if s.diag is None else diagonal(psi, s, 0) * psi
+
+    blocks: list[Pass] = [partial(block, q) for q in range(n)]
+    return blocks + [generic, permute, noop] + _optional([dense, diag], steps)
+
+
+Readout = Callable[[jax.Array, jax.Array, Steps], tuple[jax.Array, jax.Array]]
+
+
+def _readouts(n: int, n_params: int, cdtype: np.dtype, steps: Steps) -> list[Readout]:
+    """The branches reading a step's gradient data from (ψ, λ) at its output: (r, g) of
+    ``Kernels.backward``."""
+    no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), jnp.finfo(cdtype).dtype)
+
+    def block(q: int, psi: jax.Array, lam: jax.Array, s: Steps) -> tuple[jax.Array, jax.Array]:
+        return _cross_density(psi, lam, q, n), no_g
+
+    def generic(psi: jax.Array, lam: jax.Array, s: Steps) -> tuple[jax.Array, jax.Array]:
+        def grad() -> jax.Array:  # Im⟨λ|P|ψ⟩ just after the gate
+            gens = generators(s.kind, cdtype)
+            masks = (s.z, s.cm, s.cv, s.cv2)
+            p_psi = apply(psi, s.a, s.b, s.m, *gens, masks, generator=True)
+            return jnp.vdot(lam, p_psi).imag
+
+        return no_r, lax.cond(s.slot < n_params, grad, lambda: no_g)
+
+    def nothing(psi: jax.Array, lam: jax.Array, s: Steps) -> tuple[jax.Array, jax.Array]:
+        return no_r, no_g
+
+    def diag(psi: jax.Array, lam: jax.Array, s: Steps) -> tuple[jax.Array, jax.Array]:
+        if s.diag is None:
+            return no_r, no_g
+        inner = [jnp.vdot(lam, _entry_generator(psi, s, e)) for e in range(s.ea.shape[0])]
+        return jnp.stack(inner).reshape(2, 2), no_g  # ⟨λ|G_e|ψ⟩ of entry e at r.flat[e]
+
+    blocks: list[Readout] = [partial(block, q) for q in range(n)]
+    return blocks + [generic, nothing, nothing] + _optional([nothing, diag], steps)
 
 
 @dataclass(frozen=True)
@@ -161,89 +229,36 @@ class PureJax:
 
     def forward(self, states: States, steps: Steps, program: Program) -> States:
         n = program.n_qubits
-        permuter = _permuter(program.perm_forward, program.table_forward, n)
-
-        def block(q: int, psi: jax.Array, s: Steps) -> jax.Array:
-            return _apply_block(psi, q, n, s.u)
-
-        def generic(psi: jax.Array, s: Steps) -> jax.Array:
-            return apply(psi, s.a, s.b, s.m, s.coef_a, s.coef_b, (s.z, s.cm, s.cv, s.cv2))
-
-        def permute(psi: jax.Array, s: Steps) -> jax.Array:
-            return permuter(psi, s.perm)
-
-        def noop(psi: jax.Array, s: Steps) -> jax.Array:
-            return psi
-
-        def dense(psi: jax.Array, s: Steps) -> jax.Array:
-            return psi if s.dense is None else apply_dense(psi, s.cm, s.dense)
-
-        def diag(psi: jax.Array, s: Steps) -> jax.Array:
-            return psi if s.diag is None else diagonal(psi, s, 0) * psi
-
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
-        branches += _optional([dense, diag], steps)
+        passes = _passes(n, _permuter(program.perm_forward, program.table_forward, n), steps)
 
         def step(psi: jax.Array, xs: tuple[jax.Array, Steps]) -> tuple[jax.Array, None]:
             branch, s = xs
-            return lax.switch(branch, branches, psi, s), None
+            return lax.switch(branch, passes, psi, s), None
 
-        return (lax.scan(step, states[0], (_branch(steps, n), steps))[0],)
+        return (lax.scan(step, states[0], (_branch(steps, n), steps), unroll=UNROLL)[0],)
 
     def backward(
         self, states: States, steps: Steps, program: Program, n_params: int
     ) -> tuple[States, jax.Array, jax.Array]:
         n = program.n_qubits
-        cdtype = states[0].dtype
-        permuter = _permuter(program.perm_backward, program.table_backward, n)
-        no_r, no_g = jnp.zeros((2, 2), cdtype), jnp.zeros((), jnp.finfo(cdtype).dtype)
+        passes = _passes(n, _permuter(program.perm_backward, program.table_backward, n), steps)
+        readouts = _readouts(n, n_params, states[0].dtype, steps)
 
-        def block(q: int, psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
-            r = _cross_density(psi, lam, q, n)
-            return _apply_block(psi, q, n, s.u), _apply_block(lam, q, n, s.u), r, no_g
+        def back(k: int, psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:  # read, undo
+            return passes[k](psi, s), passes[k](lam, s), *readouts[k](psi, lam, s)
 
-        def generic(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
-            masks = (s.z, s.cm, s.cv, s.cv2)
-
-            def grad() -> jax.Array:  # Im⟨λ|P|ψ⟩ just after the gate
-                gens = generators(s.kind, cdtype)
-                p_psi = apply(psi, s.a, s.b, s.m, *gens, masks, generator=True)
-                return jnp.vdot(lam, p_psi).imag
-
-            g = lax.cond(s.slot < n_params, grad, lambda: no_g)
-            args = (s.a, s.b, s.m, s.coef_a, s.coef_b, masks)
-            return apply(psi, *args), apply(lam, *args), no_r, g
-
-        def permute(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
-            return permuter(psi, s.perm), permuter(lam, s.perm), no_r, no_g
-
-        def noop(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
-            return psi, lam, no_r, no_g
-
-        def dense(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
-            if s.dense is None:
-                return psi, lam, no_r, no_g
-            return apply_dense(psi, s.cm, s.dense), apply_dense(lam, s.cm, s.dense), no_r, no_g
-
-        def diag(psi: jax.Array, lam: jax.Array, s: Steps) -> Backward:
-            if s.diag is None:
-                return psi, lam, no_r, no_g
-            inner = [jnp.vdot(lam, _entry_generator(psi, s, e)) for e in range(s.ea.shape[0])]
-            r = jnp.stack(inner).reshape(2, 2)  # ⟨λ|G_e|ψ⟩ of entry e at r.flat[e]
-            factor = diagonal(psi, s, 0)  # U†'s phases
-            return factor * psi, factor * lam, r, no_g
-
-        branches = [partial(block, q) for q in range(n)] + [generic, permute, noop]
-        branches += _optional([dense, diag], steps)
+        branches = [partial(back, k) for k in range(len(passes))]
 
         def step(
             carry: States, xs: tuple[jax.Array, Steps]
         ) -> tuple[States, tuple[jax.Array, jax.Array]]:
             branch, s = xs
-            psi, lam, r, g = lax.switch(branch, branches, *carry, s)
+            psi, lam = carry
+            psi, lam, r, g = lax.switch(branch, branches, psi, lam, s)
             return (psi, lam), (r, g)
 
-        states, (r, g) = lax.scan(step, states, (_branch(steps, n), steps), reverse=True)
+        xs = (_branch(steps, n), steps)
+        states, (r, g) = lax.scan(step, states, xs, reverse=True, unroll=UNROLL)
         return states, r, g
 
     def pauli_sum(self, psi: jax.Array, ham: PauliArrays) -> tuple[jax.Array, jax.Array]:
