@@ -115,15 +115,20 @@ def statevector(
     dtype="complex128",
     kernels: str = "auto",
     psi0=None,
+    devices=None,
 ):
     """ψ = U(θ)ψ0 as a NumPy array of length 2**n (qubit 0 = least significant bit).
 
     ``psi0``: None (|0…0⟩), a basis-state index, or a normalised state of length 2**n.
     ``kernels`` (``"auto" | "native" | "jax"``) picks the JAX backend's kernels, as
-    :class:`revad.Adjoint` does."""
+    :class:`revad.Adjoint` does. ``devices``: split the state over D JAX devices (an int,
+    the first D; or a list of devices or a mesh; D a power of two; see
+    ``revad.dist.schedule``), from |0…0⟩ on the JAX backend."""
     if not isinstance(circuit, Circuit):
         raise RevadError(f"expected a revad.Circuit, got {type(circuit).__name__}")
     theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), Adjoint(kernels)
+    if devices is not None:
+        return _sharded(circuit, None, devices, strategy, backend, psi0).statevector(theta, dtype)
     simulator = _backend(backend, strategy)
     _check_memory(circuit, "statevector", dtype, backend, strategy)
     start = initial_state(psi0, circuit.n_qubits)
@@ -138,10 +143,14 @@ def expectation(
     dtype="complex128",
     kernels: str = "auto",
     psi0=None,
+    devices=None,
 ) -> float:
-    """E = ⟨ψ|H|ψ⟩ as a float; ``kernels`` and ``psi0`` as for :func:`statevector`."""
+    """E = ⟨ψ|H|ψ⟩ as a float; ``kernels``, ``psi0`` and ``devices`` as for
+    :func:`statevector`."""
     _check_pair(circuit, h)
     theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), Adjoint(kernels)
+    if devices is not None:
+        return _sharded(circuit, h, devices, strategy, backend, psi0).expectation(theta, dtype)
     simulator = _backend(backend, strategy)
     _check_memory(circuit, "expectation", dtype, backend, strategy)
     start = initial_state(psi0, circuit.n_qubits)
@@ -157,6 +166,7 @@ def value_and_grad(
     dtype="complex128",
     return_drift: bool = False,
     psi0=None,
+    devices=None,
 ):
     """(E, ∂E/∂θ). ``method``: ``"adjoint"`` or ``revad.Adjoint(kernels=...)``, the
     reversible sweep (O(1) statevectors in depth); ``"tape"`` or ``revad.Tape()``,
@@ -166,14 +176,33 @@ def value_and_grad(
 
     With ``return_drift=True`` also returns ‖ψ_recovered − ψ0‖ after the adjoint
     sweep: the round-off accumulated by uncomputing (None for tape and Yao).
+    ``devices`` as for :func:`statevector` (the sweep runs on every shard).
     """
     _check_pair(circuit, h)
     theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), as_strategy(method)
+    if devices is not None:
+        run = _sharded(circuit, h, devices, strategy, backend, psi0)
+        energy, grad, drift = run.value_and_grad(theta, dtype)
+        return (energy, grad, drift) if return_drift else (energy, grad)
     simulator = _backend(backend, strategy)
     _check_memory(circuit, "value_and_grad", dtype, backend, strategy)
     start = initial_state(psi0, circuit.n_qubits)
     energy, grad, drift = simulator.value_and_grad(circuit, h, theta, dtype, strategy, start)
     return (energy, grad, drift) if return_drift else (energy, grad)
+
+
+def _sharded(circuit: Circuit, h, devices, strategy: Strategy, backend: str, psi0):
+    """The circuit compiled for ``devices`` (``revad.dist``), or a clear error."""
+    if backend != "jax":
+        raise RevadError(f"devices= needs the JAX backend, got backend={backend!r}")
+    if not isinstance(strategy, Adjoint):
+        raise RevadError("devices= runs the adjoint sweep only (not the tape)")
+    if psi0 is not None:
+        raise RevadError("devices= starts from |0…0⟩; psi0 is not supported with it")
+    from .backends.jax_backend import kernels_for
+    from .dist.sharded import mesh_of, sharded
+
+    return sharded(circuit.key(), h, mesh_of(devices), kernels_for(strategy))  # type: ignore[arg-type]
 
 
 def _jax_backend(circuit: Circuit, strategy: Strategy):
@@ -214,16 +243,21 @@ def expval_fn(
     return _jax_backend(circuit, strategy).expval_fn(circuit, hams, strategy)
 
 
-def energy_fn(circuit: Circuit, h: Hamiltonian, method: str | Strategy = "adjoint") -> Callable:
+def energy_fn(
+    circuit: Circuit, h: Hamiltonian, method: str | Strategy = "adjoint", devices=None
+) -> Callable:
     """A pure JAX function ``(θ, ψ0=None) -> E``; for the adjoint its VJP is the reversible
     sweep (with respect to θ and ψ0).
 
     Composes with ``jax.jit``, ``jax.grad`` and ``jax.vmap``. Precision follows JAX's
     x64 flag: enable it (``jax.config.update("jax_enable_x64", True)``) for complex128.
     The function is built from the circuit and Hamiltonian as they are now: changing the
-    circuit afterwards does not change it (call ``energy_fn`` again).
+    circuit afterwards does not change it (call ``energy_fn`` again). With ``devices``
+    (as for :func:`statevector`) it is ``θ -> E`` on the split state, from |0…0⟩.
     """
     _check_pair(circuit, h)
+    if devices is not None:
+        return _sharded(circuit, h, devices, as_strategy(method), "jax", None).energy_fn()
     expvals = expval_fn(circuit, [h], method)
 
     def energy(theta, psi0=None):

@@ -63,7 +63,7 @@ def _tape_value_and_grad(theta, psi0, ops, observables, n):
     return jax.value_and_grad(lambda t: tape.expvals(t, ops, observables, n, psi0)[0])(theta)
 
 
-def reduce_angles(theta) -> np.ndarray:
+def reduceangles(theta) -> np.ndarray:
     """θ mod 4π into (-2π, 2π], in float64: ``2·atan2(sin θ/2, cos θ/2)``.
 
     Every gate has U(θ + 4π) = U(θ) (generator eigenvalues 0, ±1, -2), so energies and
@@ -74,24 +74,24 @@ def reduce_angles(theta) -> np.ndarray:
     return 2 * np.arctan2(np.sin(half), np.cos(half))
 
 
-def _real_dtype(dtype) -> np.dtype:
+def real_dtype(dtype) -> np.dtype:
     cdtype = np.dtype(dtype)
     if cdtype not in (np.complex64, np.complex128):
         raise RevadError(f"dtype must be complex64 or complex128, got {dtype!r}")
     return np.dtype(np.float64 if cdtype == np.complex128 else np.float32)
 
 
-def _angles(theta, rdtype) -> jax.Array:
+def angles(theta, rdtype) -> jax.Array:
     """θ as ``rdtype`` (reduced mod 4π in float64 first when ``rdtype`` is float32)."""
     theta = np.asarray(theta, np.float64)
-    return jnp.asarray(reduce_angles(theta) if rdtype == np.float32 else theta, rdtype)
+    return jnp.asarray(reduceangles(theta) if rdtype == np.float32 else theta, rdtype)
 
 
-def _for_precision(compiled, rdtype):
+def for_precision(compiled, rdtype):
     """A Program or Ops whose fixed angles are reduced mod 4π when running in float32."""
     if rdtype != np.float32:
         return compiled
-    angle = reduce_angles(compiled.angle)
+    angle = reduceangles(compiled.angle)
     if isinstance(compiled, Ops):
         return compiled._replace(angle=angle)
     return dataclasses.replace(compiled, angle=angle)
@@ -102,7 +102,7 @@ def _check_size(n: int) -> None:
         raise RevadError(f"the JAX backend simulates at most {MAX_QUBITS} qubits, got {n}")
 
 
-def _kernels(strategy: Strategy) -> Kernels:
+def kernels_for(strategy: Strategy) -> Kernels:
     return select(strategy.kernels if isinstance(strategy, Adjoint) else "auto")
 
 
@@ -125,34 +125,34 @@ class JaxBackend(Backend):
 
     def statevector(self, circuit, theta, dtype, strategy, psi0=None):
         _check_size(circuit.n_qubits)
-        rdtype, kernels = _real_dtype(dtype), _kernels(strategy)
+        rdtype, kernels = real_dtype(dtype), kernels_for(strategy)
         with jax.enable_x64(rdtype == np.float64):
-            program = _for_precision(compile_fused(circuit), rdtype)
+            program = for_precision(compile_fused(circuit), rdtype)
             start = _start(psi0, rdtype)
-            return np.asarray(_statevector(_angles(theta, rdtype), start, program, kernels))
+            return np.asarray(_statevector(angles(theta, rdtype), start, program, kernels))
 
     def expectation(self, circuit, h, theta, dtype, strategy, psi0=None):
         _check_size(circuit.n_qubits)
-        rdtype, kernels = _real_dtype(dtype), _kernels(strategy)
+        rdtype, kernels = real_dtype(dtype), kernels_for(strategy)
         with jax.enable_x64(rdtype == np.float64):
-            program = _for_precision(compile_fused(circuit), rdtype)
+            program = for_precision(compile_fused(circuit), rdtype)
             obs, start = compile_observables([h]), _start(psi0, rdtype)
-            return float(_expectation(_angles(theta, rdtype), start, program, obs, kernels))
+            return float(_expectation(angles(theta, rdtype), start, program, obs, kernels))
 
     def value_and_grad(self, circuit, h, theta, dtype, strategy, psi0=None):
         """(E, ∂E/∂θ, drift); drift (‖recovered ψ0 − ψ0‖) is None for the tape."""
         _check_size(circuit.n_qubits)
-        rdtype = _real_dtype(dtype)
+        rdtype = real_dtype(dtype)
         with jax.enable_x64(rdtype == np.float64):
-            theta, start = _angles(theta, rdtype), _start(psi0, rdtype)
+            theta, start = angles(theta, rdtype), _start(psi0, rdtype)
             obs = compile_observables([h])
             if isinstance(strategy, Tape):
-                ops = _for_precision(compile_circuit(circuit), rdtype)
+                ops = for_precision(compile_circuit(circuit), rdtype)
                 energy, grad = _tape_value_and_grad(theta, start, ops, obs, circuit.n_qubits)
                 return float(energy), np.asarray(grad, np.float64), None
-            program = _for_precision(compile_fused(circuit), rdtype)
+            program = for_precision(compile_fused(circuit), rdtype)
             energy, (grad, drift) = _adjoint_value_and_grad(
-                theta, start, program, obs, _kernels(strategy)
+                theta, start, program, obs, kernels_for(strategy)
             )
             return float(energy), np.asarray(grad, np.float64), float(drift)
 
@@ -186,7 +186,7 @@ class Differentiable:
         self.n_qubits, self.n_params = circuit.n_qubits, circuit.n_params
         self.tape = isinstance(strategy, Tape)
         self.compiled = compile_circuit(circuit) if self.tape else compile_fused(circuit)
-        self.kernels = None if self.tape else _kernels(strategy)
+        self.kernels = None if self.tape else kernels_for(strategy)
 
     def state(self, theta, psi0=None) -> jax.Array:
         """ψ = U(θ)ψ0, complex, shape (2**n,)."""
@@ -208,7 +208,7 @@ class Differentiable:
         theta = _traced_theta(theta, self.n_params)
         rdtype = np.float64 if theta.dtype == jnp.float64 else np.float32
         psi0 = _traced_psi0(psi0, self.n_qubits, complex_dtype(rdtype))
-        return theta, psi0, _for_precision(self.compiled, rdtype)
+        return theta, psi0, for_precision(self.compiled, rdtype)
 
 
 def _traced_theta(theta, n_params: int) -> jax.Array:

@@ -137,9 +137,9 @@ jax.tree_util.register_dataclass(
 )
 
 
-def compile_fused(circuit: Circuit) -> Program:
+def compile_fused(circuit: Circuit | CircuitKey) -> Program:
     """Circuit → fused :class:`Program`, cached on the circuit's content."""
-    return _compile_fused(circuit.key())
+    return _compile_fused(circuit if isinstance(circuit, CircuitKey) else circuit.key())
 
 
 def _build_fused(circuit: CircuitKey) -> Program:
