@@ -17,6 +17,11 @@ def train_main(argv: list[str]) -> int:
     from .train import CHECKPOINT, train
 
     args = train_parser().parse_args(argv)
+    if args.distributed:  # before anything touches JAX
+        from ..dist.launch import initialize, is_writer
+
+        initialize()
+        args.quiet = args.quiet or not is_writer()
     check_args(args)
     checkpoint = Path(args.out) / ("stage-1" if args.grow is not None else "") / CHECKPOINT
     if args.resume and not checkpoint.is_file():  # before any work
@@ -55,6 +60,7 @@ def train_main(argv: list[str]) -> int:
             schedule=settings["schedule"],
             warmup=args.warmup,
             clip=args.clip,
+            devices=args.devices,
         )
         if args.grow is not None:
             from .grow import grow_train

@@ -70,6 +70,7 @@ def fingerprint(
     warmup: int = 0,
     clip: float | None = None,
     steps: int | None = None,
+    devices: int | None = None,
 ) -> dict:
     """What a checkpoint belongs to; resuming requires every field to match.
 
@@ -103,6 +104,7 @@ def fingerprint(
         "init_params": None if given is None else hashlib.sha256(given.tobytes()).hexdigest(),
         "backend": backend,
         "method": method,
+        "devices": devices,
     }
 
 
@@ -165,6 +167,7 @@ def train(
     exact: float | Callable[[], float | None] | None = None,
     progress: bool | None = None,
     metadata: dict | None = None,
+    devices: int | None = None,
 ) -> TrainResult:
     """Minimise the energy for ``steps`` optimizer steps (total, counting resumed ones).
 
@@ -179,7 +182,8 @@ def train(
     ``progress=None`` shows a bar only on a terminal. With ``out`` set, the folder is locked
     for the run and gets history.json, params.npy, summary.json, energy.png and
     checkpoint.npz; a folder already holding a run is refused unless ``resume`` (continue
-    it, if its checkpoint matches this run) or ``overwrite`` (replace it).
+    it, if its checkpoint matches this run) or ``overwrite`` (replace it). ``devices``
+    splits the state over that many JAX devices (``revad.value_and_grad``'s ``devices=``).
     """
     _check_settings(steps, seed, checkpoint_every, init_scale, out, resume, overwrite)
     strategy = as_strategy(method)
@@ -202,23 +206,25 @@ def train(
     fp = fingerprint(
         circuit, hamiltonian, optimizer=optimizer, lr=lr, seed=seed, init_scale=init_scale,
         params=params_given, backend=backend, method=method, metadata=metadata, init=init,
-        schedule=schedule, warmup=warmup, clip=clip, steps=steps,
+        schedule=schedule, warmup=warmup, clip=clip, steps=steps, devices=devices,
     )  # fmt: skip
     summary = {"steps": steps, "optimizer": optimizer, "lr": lr, "seed": seed}
     summary.update(schedule=schedule, warmup=warmup, clip=clip)
     if params is None:
         summary.update(init=init, init_scale=init_scale)
-    summary.update(backend=backend, method=method, **(metadata or {}))
+    summary.update(backend=backend, method=method, devices=devices, **(metadata or {}))
     go = functools.partial(
         _run, circuit, hamiltonian, opt, theta, fp=fp, summary=summary, steps=steps,
         checkpoint_every=checkpoint_every, backend=backend, method=strategy, exact=exact,
-        progress=progress,
+        progress=progress, devices=devices,
     )  # fmt: skip
     if out is None:
         return go(out=None, resume=False)
     out = Path(out)
     if resume and not (out / CHECKPOINT).is_file():  # before creating or locking anything
         raise RevadError(f"--resume: no checkpoint at {out / CHECKPOINT}")
+    if jax.process_index() != 0:  # a multi-process job: process 0 owns the folder
+        return go(out=out, resume=resume)
     with runlock.claim(out):
         if not resume:
             _refuse_or_clear(out, overwrite)
@@ -229,10 +235,13 @@ def train(
 
 def _run(
     circuit, h, opt, theta, *, out, resume, fp, summary, steps, checkpoint_every, backend,
-    method, exact, progress,
+    method, exact, progress, devices,
 ) -> TrainResult:  # fmt: skip
-    """The training loop proper (``out`` already claimed, or None)."""
+    """The training loop proper (``out`` already claimed, or None). Only process 0 of a
+    multi-process job writes checkpoints (``revad.dist.launch``); the others read one to
+    resume."""
     ckpt = out / CHECKPOINT if out is not None else None
+    save = ckpt if jax.process_index() == 0 else None
     with jax.enable_x64(True):  # optimizer arithmetic in float64, whatever the user's flag
         opt_state = opt.init(jax.numpy.asarray(theta))
         update = jax.jit(opt.update)
@@ -255,7 +264,9 @@ def _run(
         try:
             for step in range(start, steps):
                 _, theta, opt_state = state
-                energy, grad = api.value_and_grad(circuit, h, theta, backend=backend, method=method)
+                energy, grad = api.value_and_grad(
+                    circuit, h, theta, backend=backend, method=method, devices=devices
+                )
                 updates, new_opt_state = update(jax.numpy.asarray(grad), opt_state)
                 new_theta = np.asarray(optax.apply_updates(jax.numpy.asarray(theta), updates))
                 record = {
@@ -267,21 +278,21 @@ def _run(
                 history.append(record)
                 state = (step + 1, new_theta, new_opt_state)
                 _show(bar, record, exact)
-                if ckpt is not None and (step + 1) % checkpoint_every == 0:
-                    checkpoint.save(ckpt, *state, history, fp)
+                if save is not None and (step + 1) % checkpoint_every == 0:
+                    checkpoint.save(save, *state, history, fp)
         except KeyboardInterrupt:
-            if ckpt is not None:
-                checkpoint.save(ckpt, *state, history[: state[0]], fp)
+            if save is not None:
+                checkpoint.save(save, *state, history[: state[0]], fp)
             raise
         finally:
             if bar is not None:
                 bar.close()
         _, theta, opt_state = state
-        if ckpt is not None:
-            checkpoint.save(ckpt, *state, history, fp)
+        if save is not None:
+            checkpoint.save(save, *state, history, fp)
 
     kernels = method.kernels if isinstance(method, Adjoint) else "auto"
-    final = api.expectation(circuit, h, theta, backend=backend, kernels=kernels)
+    final = api.expectation(circuit, h, theta, backend=backend, kernels=kernels, devices=devices)
     summary = {
         "final_energy": final,
         "exact_energy": exact,

@@ -160,6 +160,19 @@ def train_parser() -> argparse.ArgumentParser:
         default="auto",
         help="JAX backend's kernels: native C++ on CPU, pure JAX (any device), or auto",
     )
+    p.add_argument(
+        "--devices",
+        type=int,
+        default=None,
+        metavar="D",
+        help="split the state over D JAX devices (a power of two; adjoint, JAX backend)",
+    )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="join a multi-process JAX job first (REVAD_COORDINATOR, REVAD_NUM_PROCESSES, "
+        "REVAD_PROCESS_ID or SLURM; see docs/distributed.md); process 0 writes the files",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the initial angles (>= 0)")
     p.add_argument(
         "--init-scale",
@@ -221,6 +234,12 @@ def check_args(args) -> None:
         raise RevadError("--out must name a folder, got ''")
     if args.resume and args.overwrite:
         raise RevadError("--resume and --overwrite exclude each other")
+    if args.devices is not None:
+        if args.devices < 1 or args.devices & (args.devices - 1):
+            raise RevadError(f"--devices must be a power of two, got {args.devices}")
+        if args.backend != "jax" or args.method != "adjoint":
+            raise RevadError("--devices runs the JAX backend's adjoint (--backend jax, "
+                             "--method adjoint)")  # fmt: skip
     from ..api import backend_named
 
     choices = backend_named(args.backend).kernels
