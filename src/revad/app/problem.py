@@ -25,14 +25,17 @@ from .train_options import (
 )
 
 
-def _check_size(gates: int, n: int, method: str, backend: str, what: str) -> None:
-    """Gates, then memory, from the sizes alone: nothing built yet."""
+def _check_size(gates: int, n: int, args, what: str) -> None:
+    """Gates, then memory (of one device's shard with ``devices``), from the sizes alone:
+    nothing built yet."""
     if gates > MAX_GATES:
         raise RevadError(f"{what} makes about {gates:,} gates; revad's limit is {MAX_GATES:,}")
     from ..api import STATES
 
+    method, backend = args.method, args.backend
     n_states = STATES["value_and_grad"] + (gates if method == "tape" else 0)
-    check_memory(n, n_states, "complex128", f"training on {n} qubits ({backend}, {method})")
+    local = n - (args.devices or 1).bit_length() + 1  # qubits of one shard
+    check_memory(local, n_states, "complex128", f"training on {n} qubits ({backend}, {method})")
 
 
 def _layered_gates(name: str, n: int, layers: int) -> int:
@@ -96,13 +99,13 @@ def build_problem(args) -> tuple:
         n, electrons = check_electrons(n, electrons, "--ansatz uccsd")
         singles, doubles = excitations(n, electrons)
         gates = electrons + len(singles) + len(doubles)
-        _check_size(gates, n, args.method, args.backend, f"uccsd on {n} qubits")
+        _check_size(gates, n, args, f"uccsd on {n} qubits")
         h = make()
         circuit = ansatz.uccsd(n, electrons)
         reference = "hf"
         layers_meta = None
     elif args.ansatz == "hva":
-        _check_size(2 * n + layers * 4 * n, n, args.method, args.backend,
+        _check_size(2 * n + layers * 4 * n, n, args,
                     f"--layers {layers} on {n} qubits")  # fmt: skip
         h = make()
         if n != h.n_qubits:
@@ -116,7 +119,7 @@ def build_problem(args) -> tuple:
         layers_meta = layers
     else:
         gates = _layered_gates(args.ansatz, n, layers)
-        _check_size(gates, n, args.method, args.backend, f"--layers {layers} on {n} qubits")
+        _check_size(gates, n, args, f"--layers {layers} on {n} qubits")
         h = make()
         reference = args.reference or ("hf" if info else "zero")
         if args.electrons is not None and reference != "hf":
@@ -197,7 +200,7 @@ def _qaoa_problem(args) -> tuple:
     edges, n, where = _graph(args)
     p = DEFAULT_LAYERS if args.layers is None else args.layers
     gates = n + p * (len(edges) + n)
-    _check_size(gates, n, args.method, args.backend, f"qaoa --layers {p} on {n} qubits")
+    _check_size(gates, n, args, f"qaoa --layers {p} on {n} qubits")
     h = maxcut(edges, n)
     circuit = ansatz.qaoa(edges, p, n)
     exact = None
