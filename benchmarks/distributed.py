@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 
 import revad  # noqa: E402
 from revad.backends.jax_backend import kernels_for  # noqa: E402
-from revad.dist import sharded  # noqa: E402
+from revad.distributed import sharded  # noqa: E402
 
 FULL = [(12, 10), (16, 10), (20, 4)]
 QUICK = [(8, 3)]
@@ -100,7 +100,8 @@ def main() -> None:
         print(f"| n={r['n']}, {r['layers']} layers | {r['devices']} | {r['swaps']} | "
               f"{r['exchanges']} ({r['naive_exchanges']}) | {r['bytes'] / 2**20:.1f} "
               f"({r['naive_bytes'] / 2**20:.1f}) | {r['temp_states_per_device']:.2f} | "
-              f"{r['time_D'] * 1e3:.1f} / {r['time_1'] * 1e3:.1f} ms | {r['max_diff']:.1e} |")  # fmt: skip
+              f"{r['time_D'] * 1e3:.1f} / {r['time_1'] * 1e3:.1f} ms | "
+              f"{r['max_diff']:.1e} |")  # fmt: skip
 
 
 if __name__ == "__main__":

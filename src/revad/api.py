@@ -123,7 +123,7 @@ def statevector(
     ``kernels`` (``"auto" | "native" | "jax"``) picks the JAX backend's kernels, as
     :class:`revad.Adjoint` does. ``devices``: split the state over D JAX devices (an int,
     the first D; or a list of devices or a mesh; D a power of two; see
-    ``revad.dist.schedule``), from |0…0⟩ on the JAX backend."""
+    ``revad.distributed.schedule``), from |0…0⟩ on the JAX backend."""
     if not isinstance(circuit, Circuit):
         raise RevadError(f"expected a revad.Circuit, got {type(circuit).__name__}")
     theta, dtype, strategy = check_theta(circuit, theta), _check_dtype(dtype), Adjoint(kernels)
@@ -192,7 +192,7 @@ def value_and_grad(
 
 
 def _sharded(circuit: Circuit, h, devices, strategy: Strategy, backend: str, psi0):
-    """The circuit compiled for ``devices`` (``revad.dist``), or a clear error."""
+    """The circuit compiled for ``devices`` (``revad.distributed``), or a clear error."""
     if backend != "jax":
         raise RevadError(f"devices= needs the JAX backend, got backend={backend!r}")
     if not isinstance(strategy, Adjoint):
@@ -200,7 +200,7 @@ def _sharded(circuit: Circuit, h, devices, strategy: Strategy, backend: str, psi
     if psi0 is not None:
         raise RevadError("devices= starts from |0…0⟩; psi0 is not supported with it")
     from .backends.jax_backend import kernels_for
-    from .dist.sharded import mesh_of, sharded
+    from .distributed.sharded import mesh_of, sharded
 
     return sharded(circuit.key(), h, mesh_of(devices), kernels_for(strategy))  # type: ignore[arg-type]
 

@@ -18,7 +18,7 @@ def train_main(argv: list[str]) -> int:
 
     args = train_parser().parse_args(argv)
     if args.distributed:  # before anything touches JAX
-        from ..dist.launch import initialize, is_writer
+        from ..distributed.launch import initialize, is_writer
 
         initialize()
         args.quiet = args.quiet or not is_writer()

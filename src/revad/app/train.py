@@ -238,7 +238,7 @@ def _run(
     method, exact, progress, devices,
 ) -> TrainResult:  # fmt: skip
     """The training loop proper (``out`` already claimed, or None). Only process 0 of a
-    multi-process job writes checkpoints (``revad.dist.launch``); the others read one to
+    multi-process job writes checkpoints (``revad.distributed.launch``); the others read one to
     resume."""
     ckpt = out / CHECKPOINT if out is not None else None
     save = ckpt if jax.process_index() == 0 else None

@@ -1,0 +1,1 @@
+"""Beyond one device: the statevector split over devices (``jax.sharding``)."""
