@@ -141,9 +141,7 @@ class Sharded:
     """A circuit (and Hamiltonian) compiled for a mesh: its schedule, local programs and
     grouped Pauli terms."""
 
-    def __init__(
-        self, circuit: CircuitKey, h: Hamiltonian | None, mesh: Mesh, kernels: Kernels
-    ):
+    def __init__(self, circuit: CircuitKey, h: Hamiltonian | None, mesh: Mesh, kernels: Kernels):
         self.mesh, self.kernels = mesh, kernels
         self.plan: Schedule = schedule(circuit, mesh.devices.size)
         self.programs: tuple[Program | None, ...] = tuple(
@@ -207,8 +205,6 @@ class Sharded:
 
 
 @lru_cache(maxsize=8)
-def sharded(
-    circuit: CircuitKey, h: Hamiltonian | None, mesh: Mesh, kernels: Kernels
-) -> Sharded:
+def sharded(circuit: CircuitKey, h: Hamiltonian | None, mesh: Mesh, kernels: Kernels) -> Sharded:
     """The :class:`Sharded` form of a circuit's content, cached (keys compare content)."""
     return Sharded(circuit, h, mesh, kernels)
