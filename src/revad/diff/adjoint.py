@@ -48,14 +48,20 @@ State = jax.Array | None  # an input state ψ0; None is |0…0⟩
 
 def forward(theta: jax.Array, program: Program, kernels: Kernels, psi0: State = None) -> jax.Array:
     """ψ = U(θ)ψ0: a scan over chunks of steps; each chunk's kernel data is built, then run."""
-    cdtype = complex_dtype(theta.dtype)
+    start = zero_state(program.n_qubits, complex_dtype(theta.dtype)) if psi0 is None else psi0
+    return run_forward(theta, program, kernels, kernels.start(start))[0]
+
+
+def run_forward(theta: jax.Array, program: Program, kernels: Kernels, states: States) -> States:
+    """:func:`forward` on the kernels' carried states (ψ and their buffers), which a
+    caller running several programs in a row passes on (``revad.distributed``)."""
+    cdtype = states[0].dtype
 
     def chunk(states: States, arrays: StepArrays) -> tuple[States, None]:
         steps = forward_steps(theta, arrays, program.dense, cdtype)
         return kernels.forward(states, steps, program), None
 
-    start = zero_state(program.n_qubits, cdtype) if psi0 is None else psi0
-    return lax.scan(chunk, kernels.start(start), chunks(program))[0][0]
+    return lax.scan(chunk, states, chunks(program))[0]
 
 
 def _readout(
@@ -74,7 +80,15 @@ def sweep(
     theta: jax.Array, program: Program, psi: jax.Array, lam: jax.Array, kernels: Kernels
 ) -> tuple[jax.Array, jax.Array, jax.Array]:
     """The reverse sweep from the final ψ and λ: (``2 Re⟨λ|∂ψ/∂θ⟩``, recovered ψ0, U†λ)."""
-    cdtype, n_params = psi.dtype, theta.shape[0]
+    grad, states = run_sweep(theta, program, kernels.start(psi, lam), kernels)
+    return grad, states[0], states[1]
+
+
+def run_sweep(
+    theta: jax.Array, program: Program, states: States, kernels: Kernels
+) -> tuple[jax.Array, States]:
+    """:func:`sweep` on the kernels' carried states (ψ, λ and their buffers)."""
+    cdtype, n_params = states[0].dtype, theta.shape[0]
 
     def chunk(
         carry: tuple[States, jax.Array], arrays: StepArrays
@@ -85,9 +99,9 @@ def sweep(
         grads = _readout(arrays, q, r, g, theta.dtype)
         return (states, grad.at[arrays.slot.reshape(-1)].add(grads.reshape(-1))), None
 
-    carry = (kernels.start(psi, lam), jnp.zeros(n_params + 1, theta.dtype))
+    carry = (states, jnp.zeros(n_params + 1, theta.dtype))
     (states, grad), _ = lax.scan(chunk, carry, chunks(program), reverse=True)
-    return grad[:n_params], states[0], states[1]
+    return grad[:n_params], states
 
 
 def drift(recovered: jax.Array, psi0: State = None) -> jax.Array:

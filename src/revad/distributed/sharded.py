@@ -100,13 +100,14 @@ def _start(n_local: int, cdtype: np.dtype) -> jax.Array:
 
 
 def _forward(theta, programs, swaps, n_local, n_devices, kernels) -> jax.Array:  # noqa: ANN001
-    psi = _start(n_local, complex_dtype(theta.dtype))
+    """The segments and swaps in order; the kernels' buffers carried across them."""
+    states = kernels.start(_start(n_local, complex_dtype(theta.dtype)))
     for i, program in enumerate(programs):
         if program is not None:
-            psi = adjoint.forward(theta, program, kernels, psi)
+            states = adjoint.run_forward(theta, program, kernels, states)
         if i < len(swaps):
-            psi = _swap(psi, swaps[i], n_local, n_devices)
-    return psi
+            states = (_swap(states[0], swaps[i], n_local, n_devices), *states[1:])
+    return states[0]
 
 
 @partial(jax.jit, static_argnames=("swaps", "n_local", "xgs", "kernels", "mesh", "gradient"))
@@ -120,15 +121,18 @@ def _run(theta, programs, terms, swaps, n_local, xgs, kernels, mesh, gradient): 
         energy = lax.psum(jnp.vdot(psi, lam).real, AXIS)
         if not gradient:
             return energy, psi
-        grad = jnp.zeros_like(theta)
+        grad, states = jnp.zeros_like(theta), kernels.start(psi, lam)
         for i in reversed(range(len(programs))):
             if programs[i] is not None:
-                g, psi, lam = adjoint.sweep(theta, programs[i], psi, lam, kernels)
+                g, states = adjoint.run_sweep(theta, programs[i], states, kernels)
                 grad = grad + g
             if i > 0:  # undo the swap that followed segment i - 1 (a swap is its own inverse)
+                psi, lam, *buffers = states
                 psi = _swap(psi, swaps[i - 1], n_local, n_devices)
                 if _sweeps_before(programs, i):  # λ only while a segment still reads it
                     lam = _swap(lam, swaps[i - 1], n_local, n_devices)
+                states = (psi, lam, *buffers)
+        psi = states[0]
         drift = jnp.sum(jnp.abs(psi - _start(n_local, psi.dtype)) ** 2)
         return energy, lax.psum(grad, AXIS), jnp.sqrt(lax.psum(drift, AXIS))
 
