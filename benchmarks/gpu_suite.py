@@ -65,20 +65,28 @@ def check(n: int, layers: int, kernels: str) -> dict:
     }  # fmt: skip
 
 
-def time_case(n: int, layers: int, dtype: str, repeats: int) -> dict:
-    c, h, theta = _problem(n, layers)
-    method = revad.Adjoint("jax")  # what "auto" picks on a GPU; on CPU (--smoke) the same code
+def _first_and_best(call, repeats: int) -> tuple[float, float, object]:  # noqa: ANN001
+    """(first call's seconds, compile included; best of ``repeats`` more; first result)."""
     t0 = time.perf_counter()
-    energy, _ = revad.value_and_grad(c, h, theta, method=method, dtype=dtype)
+    result = call()
     first = time.perf_counter() - t0
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        revad.value_and_grad(c, h, theta, method=method, dtype=dtype)
+        call()
         times.append(time.perf_counter() - t0)
+    return first, min(times), result
+
+
+def time_case(n: int, layers: int, dtype: str, repeats: int) -> dict:
+    c, h, theta = _problem(n, layers)
+    method = revad.Adjoint("jax")  # what "auto" picks on a GPU; on CPU (--smoke) the same code
+    first, best, (energy, _) = _first_and_best(
+        lambda: revad.value_and_grad(c, h, theta, method=method, dtype=dtype), repeats
+    )
     return {
         "n": n, "layers": layers, "params": c.n_params, "dtype": dtype, "first_s": first,
-        "best_s": min(times), "energy": energy, "peak_states": _peak_states(n, dtype),
+        "best_s": best, "energy": energy, "peak_states": _peak_states(n, dtype),
     }  # fmt: skip
 
 
@@ -101,15 +109,8 @@ def lightning_case(n: int, layers: int, repeats: int) -> dict:
 
     grad = qml.grad(qml.QNode(energy, dev, diff_method="adjoint"))
     x = qml.numpy.array(theta, requires_grad=True)
-    t0 = time.perf_counter()
-    grad(x)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        grad(x)
-        times.append(time.perf_counter() - t0)
-    return {"n": n, "layers": layers, "first_s": first, "best_s": min(times)}
+    first, best, _ = _first_and_best(lambda: grad(x), repeats)
+    return {"n": n, "layers": layers, "first_s": first, "best_s": best}
 
 
 def markdown(record: dict) -> str:

@@ -14,12 +14,11 @@ from .train_options import DEFAULT_STEPS, STEPS, check_args, train_parser
 def train_main(argv: list[str]) -> int:
     from ..api import kernels_in_use
     from ..diff.strategies import Adjoint, Tape
+    from ..distributed.launch import initialize, is_writer
     from .train import CHECKPOINT, train
 
     args = train_parser().parse_args(argv)
     if args.distributed:  # before anything touches JAX
-        from ..distributed.launch import initialize, is_writer
-
         initialize()
         args.quiet = args.quiet or not is_writer()
     check_args(args)
@@ -81,13 +80,15 @@ def train_main(argv: list[str]) -> int:
         msg += f"  (exact {s['exact_energy']:.10f}, error {s['error']:.3e})"
     if args.ansatz == "qaoa":
         s.update(cut_report(circuit, s, result.params, args.backend))
-        _rewrite_summary(Path(args.out), s)
+        if is_writer():
+            _rewrite_summary(Path(args.out), s)
         msg += f"\ncut: expected {s['expected_cut']:.4f} of {s['n_edges']} edges "
         msg += f"(fraction {s['cut_fraction']:.4f}), most likely bitstring cuts "
         msg += f"{s['most_likely_cut']}"
         if s["max_cut"] is not None:
             msg += f"; maximum cut {s['max_cut']} (ratio {s['approximation_ratio']:.4f})"
-    print(f"{msg}\nwrote {args.out}/: history.json params.npy summary.json energy.png")
+    if is_writer():
+        print(f"{msg}\nwrote {args.out}/: history.json params.npy summary.json energy.png")
     return 0
 
 

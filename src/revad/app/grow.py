@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jax
 import numpy as np
 
+from ..distributed.launch import is_writer
 from ..errors import RevadError
 from ..io.atomic import atomic_write, atomic_write_text
 from ..ir.blocks import identity_blocks
@@ -76,7 +76,7 @@ def grow_train(
     assert result is not None
     summary = {**result.summary, "grow": grow, "stages": stages, "steps": steps}
     combined = TrainResult(result.params, history, summary)
-    if out is not None and jax.process_index() == 0:  # process 0 writes (revad.distributed.launch)
+    if out is not None and is_writer():
         atomic_write_text(Path(out) / "history.json", json.dumps(history, indent=1))
         atomic_write_text(Path(out) / "summary.json", json.dumps(summary, indent=2))
         atomic_write(Path(out) / "params.npy", lambda f: np.save(f, combined.params), binary=True)

@@ -26,6 +26,7 @@ import optax
 
 from .. import api
 from ..diff.strategies import Adjoint, Strategy, as_strategy
+from ..distributed.launch import is_writer
 from ..errors import RevadError
 from ..io import checkpoint, runlock
 from ..io.atomic import atomic_write, atomic_write_text
@@ -223,7 +224,7 @@ def train(
     out = Path(out)
     if resume and not (out / CHECKPOINT).is_file():  # before creating or locking anything
         raise RevadError(f"--resume: no checkpoint at {out / CHECKPOINT}")
-    if jax.process_index() != 0:  # a multi-process job: process 0 owns the folder
+    if not is_writer():  # a multi-process job: process 0 owns the folder
         return go(out=out, resume=resume)
     with runlock.claim(out):
         if not resume:
@@ -241,7 +242,7 @@ def _run(
     multi-process job writes checkpoints (``revad.distributed.launch``); the others read one to
     resume."""
     ckpt = out / CHECKPOINT if out is not None else None
-    save = ckpt if jax.process_index() == 0 else None
+    save = ckpt if is_writer() else None
     with jax.enable_x64(True):  # optimizer arithmetic in float64, whatever the user's flag
         opt_state = opt.init(jax.numpy.asarray(theta))
         update = jax.jit(opt.update)
