@@ -63,7 +63,7 @@ def _tape_value_and_grad(theta, psi0, ops, observables, n):
     return jax.value_and_grad(lambda t: tape.expvals(t, ops, observables, n, psi0)[0])(theta)
 
 
-def reduceangles(theta) -> np.ndarray:
+def reduce_angles(theta) -> np.ndarray:
     """θ mod 4π into (-2π, 2π], in float64: ``2·atan2(sin θ/2, cos θ/2)``.
 
     Every gate has U(θ + 4π) = U(θ) (generator eigenvalues 0, ±1, -2), so energies and
@@ -84,14 +84,14 @@ def real_dtype(dtype) -> np.dtype:
 def angles(theta, rdtype) -> jax.Array:
     """θ as ``rdtype`` (reduced mod 4π in float64 first when ``rdtype`` is float32)."""
     theta = np.asarray(theta, np.float64)
-    return jnp.asarray(reduceangles(theta) if rdtype == np.float32 else theta, rdtype)
+    return jnp.asarray(reduce_angles(theta) if rdtype == np.float32 else theta, rdtype)
 
 
 def for_precision(compiled, rdtype):
     """A Program or Ops whose fixed angles are reduced mod 4π when running in float32."""
     if rdtype != np.float32:
         return compiled
-    angle = reduceangles(compiled.angle)
+    angle = reduce_angles(compiled.angle)
     if isinstance(compiled, Ops):
         return compiled._replace(angle=angle)
     return dataclasses.replace(compiled, angle=angle)
